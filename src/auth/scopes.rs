@@ -1,0 +1,240 @@
+//! Who may do what: the channel kinds of SPEC §4 with their fixed scopes, and the staff roles
+//! with their permissions. This file is the matrix; nothing else grants a scope.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Declares the scope enum together with its wire names, so the two cannot drift apart.
+macro_rules! scopes {
+    ($($(#[doc = $doc:literal])* $variant:ident => $name:literal,)*) => {
+        /// One right carried by a token.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        pub enum Scope {
+            $($(#[doc = $doc])* #[serde(rename = $name)] $variant,)*
+        }
+
+        impl Scope {
+            /// Every scope.
+            pub const ALL: &'static [Scope] = &[$(Scope::$variant,)*];
+
+            /// The wire name (`persons:read`).
+            pub fn as_str(self) -> &'static str {
+                match self { $(Scope::$variant => $name,)* }
+            }
+
+            /// Parses a wire name.
+            pub fn parse(raw: &str) -> Option<Self> {
+                match raw { $($name => Some(Scope::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+scopes! {
+    /// Open staff sessions (the hall's window application).
+    StaffSessionsOpen => "staff_sessions:open",
+    /// Bind a person to the channel or open a person session.
+    PersonSessionsOpen => "person_sessions:open",
+    /// A person's own balance, contributions, consumption and filings.
+    SelfRead => "self:read",
+    /// The records of the holder of a presented card or e-voucher.
+    CardHolderRead => "card_holder:read",
+    /// Any person's records (hall).
+    PersonsRead => "persons:read",
+    /// Enrol insured persons.
+    PersonsEnrol => "persons:enrol",
+    /// Seal, unseal, transfer out and in.
+    PersonsStatus => "persons:status",
+    /// See ID numbers and phones unmasked (each read is audited).
+    PiiRead => "pii:read",
+    /// Read the audit log.
+    AuditRead => "audit:read",
+    /// Issue cards.
+    CardsIssue => "cards:issue",
+    /// Activate cards.
+    CardsActivate => "cards:activate",
+    /// Report and cancel a temporary loss.
+    CardsLossTemporary => "cards:loss_temporary",
+    /// Report a formal (final) loss.
+    CardsLossFormal => "cards:loss_formal",
+    /// Order replacement cards.
+    CardsReplace => "cards:replace",
+    /// Freeze and unfreeze cards; reset card passwords.
+    CardsFreeze => "cards:freeze",
+    /// Verify a card password.
+    CardsVerifyPassword => "cards:verify_password",
+    /// Activate the electronic voucher.
+    EVouchersActivate => "e_vouchers:activate",
+    /// File remote-treatment registrations.
+    RemoteFilingsWrite => "remote_filings:write",
+    /// Bind and unbind family accounts.
+    FamilyWrite => "family:write",
+    /// Export CSV / print PDF statements.
+    StatementsExport => "statements:export",
+    /// Settle and reverse bills at a designated institution.
+    SettlementsWrite => "settlements:write",
+    /// Post contribution payments.
+    ContributionsPay => "contributions:pay",
+    /// Post contribution arrivals.
+    ContributionsArrive => "contributions:arrive",
+    /// Post a manual arrival with a bank receipt (hall).
+    ContributionsManualArrival => "contributions:manual_arrival",
+    /// Register API clients.
+    ClientsManage => "clients:manage",
+    /// Create staff accounts.
+    StaffManage => "staff:manage",
+}
+
+/// The kind of an API client: one per channel of SPEC §4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
+pub enum ClientKind {
+    WechatOfficialAccount,
+    Yushiban,
+    ProvincialPlatform,
+    NationalApp,
+    Zhenghaoban,
+    ServiceHall,
+    Institution,
+    Terminal,
+    Bank,
+    TaxBureau,
+}
+
+impl ClientKind {
+    /// Every kind, for tests and documentation.
+    pub const ALL: [Self; 10] = [
+        Self::WechatOfficialAccount,
+        Self::Yushiban,
+        Self::ProvincialPlatform,
+        Self::NationalApp,
+        Self::Zhenghaoban,
+        Self::ServiceHall,
+        Self::Institution,
+        Self::Terminal,
+        Self::Bank,
+        Self::TaxBureau,
+    ];
+
+    /// The snake_case name stored and shown as the channel.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WechatOfficialAccount => "wechat_official_account",
+            Self::Yushiban => "yushiban",
+            Self::ProvincialPlatform => "provincial_platform",
+            Self::NationalApp => "national_app",
+            Self::Zhenghaoban => "zhenghaoban",
+            Self::ServiceHall => "service_hall",
+            Self::Institution => "institution",
+            Self::Terminal => "terminal",
+            Self::Bank => "bank",
+            Self::TaxBureau => "tax_bureau",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == raw)
+    }
+
+    /// The scopes a client of this kind may hold (the columns of the SPEC §4 matrix). Hall
+    /// business is done by staff, so a hall client itself only opens staff sessions.
+    pub fn scopes(self) -> &'static [Scope] {
+        use Scope::*;
+        match self {
+            Self::WechatOfficialAccount => &[PersonSessionsOpen, SelfRead, CardsLossTemporary],
+            Self::Yushiban => &[PersonSessionsOpen, SelfRead, CardsLossTemporary, RemoteFilingsWrite, FamilyWrite],
+            Self::ProvincialPlatform => &[PersonSessionsOpen, SelfRead, StatementsExport],
+            Self::NationalApp => &[
+                PersonSessionsOpen, SelfRead, CardsLossTemporary, EVouchersActivate,
+                RemoteFilingsWrite, FamilyWrite,
+            ],
+            Self::Zhenghaoban => &[PersonSessionsOpen, SelfRead, CardsLossTemporary, EVouchersActivate],
+            Self::ServiceHall => &[StaffSessionsOpen],
+            Self::Institution => &[CardHolderRead, CardsActivate, CardsVerifyPassword, SettlementsWrite],
+            Self::Terminal => &[
+                PersonSessionsOpen, CardHolderRead, CardsActivate, CardsVerifyPassword, StatementsExport,
+            ],
+            Self::Bank => &[CardsIssue, CardsActivate, CardsLossFormal, CardsReplace, ContributionsPay],
+            Self::TaxBureau => &[ContributionsPay, ContributionsArrive],
+        }
+    }
+}
+
+/// A staff role at the service hall.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
+pub enum Role {
+    /// Window clerk: enrolment, cards, status changes; sees masked PII.
+    Clerk,
+    /// Clerk's rights plus unmasked PII and manual arrival.
+    Supervisor,
+    /// Read-only: persons, unmasked PII and the audit log.
+    Auditor,
+    /// Registers clients and staff; reads the audit log.
+    Admin,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Self; 4] = [Self::Clerk, Self::Supervisor, Self::Auditor, Self::Admin];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Clerk => "clerk",
+            Self::Supervisor => "supervisor",
+            Self::Auditor => "auditor",
+            Self::Admin => "admin",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == raw)
+    }
+
+    /// The permissions a staff token of this role carries.
+    pub fn permissions(self) -> &'static [Scope] {
+        use Scope::*;
+        const CLERK: &[Scope] = &[
+            PersonsRead, PersonsEnrol, PersonsStatus, CardsIssue, CardsActivate, CardsLossTemporary,
+            CardsLossFormal, CardsReplace, CardsFreeze, RemoteFilingsWrite, FamilyWrite, StatementsExport,
+        ];
+        match self {
+            Self::Clerk => CLERK,
+            Self::Supervisor => &[
+                PersonsRead, PersonsEnrol, PersonsStatus, CardsIssue, CardsActivate, CardsLossTemporary,
+                CardsLossFormal, CardsReplace, CardsFreeze, RemoteFilingsWrite, FamilyWrite,
+                StatementsExport, PiiRead, ContributionsManualArrival,
+            ],
+            Self::Auditor => &[PersonsRead, PiiRead, AuditRead],
+            Self::Admin => &[PersonsRead, AuditRead, ClientsManage, StaffManage],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_scope_round_trips_through_its_wire_name() {
+        for scope in Scope::ALL {
+            assert_eq!(Scope::parse(scope.as_str()), Some(*scope));
+            let json = serde_json::to_value(scope).unwrap();
+            assert_eq!(json, scope.as_str());
+        }
+    }
+
+    #[test]
+    fn only_hall_staff_and_no_channel_may_read_pii() {
+        for kind in ClientKind::ALL {
+            assert!(!kind.scopes().contains(&Scope::PiiRead), "{kind:?}");
+        }
+        assert!(!Role::Clerk.permissions().contains(&Scope::PiiRead));
+        assert!(Role::Supervisor.permissions().contains(&Scope::PiiRead));
+    }
+}

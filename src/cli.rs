@@ -1,0 +1,164 @@
+//! The command line: `serve` (the default), `migrate`, `client create`, `staff create`.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use secrecy::SecretString;
+use serde_json::json;
+
+use crate::auth::{Actor, ClientKind, Role};
+use crate::clock::SystemClock;
+use crate::config::Settings;
+use crate::db::{self, Database};
+use crate::services::Services;
+use crate::startup::Application;
+
+/// medcard: back office of the Zhengzhou medical-insurance card.
+#[derive(Debug, Parser)]
+#[command(name = "medcard", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the HTTP API (the default command).
+    Serve {
+        /// Address to listen on; defaults to `server.listen` (127.0.0.1:8080).
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage API clients (channels).
+    Client {
+        #[command(subcommand)]
+        command: ClientCommand,
+    },
+    /// Manage staff accounts.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ClientCommand {
+    /// Register a client; prints its id and secret (shown once) as JSON.
+    Create {
+        #[arg(long, value_enum)]
+        kind: ClientKind,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum StaffCommand {
+    /// Create a staff account; the password comes from MEDCARD_STAFF_PASSWORD or standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_enum)]
+        role: Role,
+    },
+}
+
+/// Runs the command line and turns failures into one clear message and exit code 1.
+pub async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load() {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("medcard: configuration error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    crate::telemetry::init(&settings.log);
+    match run(cli, settings).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("medcard: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve { listen: None }) {
+        Command::Serve { listen } => {
+            let listen = listen.unwrap_or(settings.server.listen);
+            Application::build(settings, listen).await?.run_until_stopped().await
+        }
+        Command::Migrate => with_services(settings, |_| async { Ok(()) }).await,
+        Command::Client { command: ClientCommand::Create { kind, name } } => {
+            with_services(settings, |services| async move {
+                let client = services.register_client(&Actor::system("cli"), kind, &name).await?;
+                print_json(&json!({
+                    "client_id": client.client_id,
+                    "client_secret": client.client_secret.expose(),
+                    "kind": client.kind,
+                    "name": client.name,
+                }));
+                Ok(())
+            })
+            .await
+        }
+        Command::Staff { command: StaffCommand::Create { username, role } } => {
+            let password = staff_password()?;
+            with_services(settings, |services| async move {
+                let staff = services.create_staff(&Actor::system("cli"), &username, role, password).await?;
+                print_json(&json!({ "staff_id": staff.staff_id, "username": staff.username, "role": staff.role }));
+                Ok(())
+            })
+            .await
+        }
+    }
+}
+
+/// Opens and migrates the database, runs `work`, and closes everything again.
+async fn with_services<F, Fut>(settings: Settings, work: F) -> anyhow::Result<()>
+where
+    F: FnOnce(Services) -> Fut,
+    Fut: std::future::Future<Output = crate::error::Result<()>>,
+{
+    let database = Database::open(&settings.database).await?;
+    let outcome = async {
+        db::migrate(&database.pool).await?;
+        let services = Services { pool: database.pool.clone(), clock: Arc::new(SystemClock), settings: Arc::new(settings) };
+        work(services).await.map_err(describe)
+    }
+    .await;
+    database.close().await;
+    outcome
+}
+
+/// A service error as a one-line message for the terminal.
+fn describe(err: crate::error::Error) -> anyhow::Error {
+    match err {
+        crate::error::Error::Internal(inner) => inner,
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+fn staff_password() -> anyhow::Result<SecretString> {
+    if let Ok(password) = std::env::var("MEDCARD_STAFF_PASSWORD") {
+        return Ok(SecretString::from(password));
+    }
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprintln!("password for the new staff account (input is shown; prefer MEDCARD_STAFF_PASSWORD):");
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line).context("reading the password from standard input")?;
+    Ok(SecretString::from(line.trim_end_matches(['\r', '\n']).to_owned()))
+}
+
+fn print_json(value: &serde_json::Value) {
+    println!("{}", serde_json::to_string_pretty(value).expect("JSON values serialise"));
+}

@@ -1,0 +1,142 @@
+//! Configuration: `config/default.toml` (compiled in), an optional file named by `MEDCARD_CONFIG`,
+//! then `MEDCARD_<SECTION>_<KEY>` environment variables and `DATABASE_URL`. Read once, typed, and
+//! refused at start-up with the offending key named.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// The compiled-in defaults; the same file documents every key.
+const DEFAULTS: &str = include_str!("../config/default.toml");
+
+/// Environment variables with the `MEDCARD_` prefix that are not configuration keys.
+const NON_CONFIG_ENV: [&str; 2] = ["staff_password", "config"];
+
+/// All settings of the service.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub auth: AuthSettings,
+    pub log: LogSettings,
+}
+
+/// The HTTP listener.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub listen: SocketAddr,
+    pub request_timeout_secs: u64,
+    pub max_body_bytes: usize,
+}
+
+/// Where the data lives. `Debug` never shows the URL: it may carry a password.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    pub url: Option<SecretString>,
+    pub max_connections: u32,
+    pub acquire_timeout_secs: u64,
+    pub embedded_dir: PathBuf,
+}
+
+/// Token lifetimes, lockout and password hashing cost.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    pub client_token_ttl_secs: i64,
+    pub staff_token_ttl_secs: i64,
+    pub staff_max_failed_logins: i32,
+    pub staff_lockout_secs: i64,
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+}
+
+/// Log output.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    pub filter: String,
+}
+
+/// Human-readable or JSON log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+impl Settings {
+    /// Loads the layered configuration from the process environment.
+    pub fn load() -> Result<Self, Box<figment::Error>> {
+        let mut figment = Figment::from(Toml::string(DEFAULTS));
+        if let Ok(path) = std::env::var("MEDCARD_CONFIG") {
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        figment
+            .merge(medcard_env())
+            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database.url".into()))
+            .extract()
+            .map_err(Box::new)
+    }
+
+    /// The defaults alone, ignoring the environment (tests start from these).
+    pub fn defaults() -> Self {
+        Figment::from(Toml::string(DEFAULTS))
+            .extract()
+            .expect("config/default.toml is valid")
+    }
+}
+
+/// `MEDCARD_LOG_FORMAT` → `log.format`: the first word after the prefix names the section.
+fn medcard_env() -> Env {
+    Env::prefixed("MEDCARD_")
+        .filter(|key| !NON_CONFIG_ENV.contains(&key.as_str()))
+        .map(|key| match key.as_str().split_once('_') {
+            Some((section, rest)) => format!("{section}.{rest}").into(),
+            None => key.into(),
+        })
+}
+
+impl AuthSettings {
+    /// The staff-password hasher with the configured cost.
+    pub fn argon2_params(&self) -> argon2::Params {
+        argon2::Params::new(self.argon2_memory_kib, self.argon2_iterations, 1, None)
+            .expect("argon2 parameters from config are within bounds")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_compiled_in_defaults_parse() {
+        let settings = Settings::defaults();
+        assert_eq!(settings.server.listen.to_string(), "127.0.0.1:8080");
+        assert!(settings.database.url.is_none());
+    }
+
+    #[test]
+    fn a_bad_value_names_its_key() {
+        let err = Figment::from(Toml::string(DEFAULTS))
+            .merge(Toml::string("[server]\nlisten = \"not an address\""))
+            .extract::<Settings>()
+            .unwrap_err();
+        assert!(err.to_string().contains("server.listen"), "{err}");
+    }
+
+    #[test]
+    fn debug_output_hides_the_database_url() {
+        let mut settings = Settings::defaults();
+        settings.database.url = Some(SecretString::from("postgres://u:hunter2@h/db"));
+        assert!(!format!("{settings:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,32 @@
+//! Domain types: every value a client sends is parsed into one of these at the edge, so the
+//! services only ever see well-formed data.
+
+mod credit_code;
+mod id_number;
+mod insurance_type;
+mod insured_status;
+mod person_name;
+mod person_no;
+mod phone;
+mod region;
+
+pub use credit_code::{CreditCode, CreditCodeError, with_check_character};
+pub use id_number::{IdNumber, IdNumberError, check_char, mask_id_number};
+pub use insurance_type::InsuranceType;
+pub use insured_status::{InsuredStatus, RegionRole, StatusChange, StatusRule, TransitionInitiator};
+pub use person_name::{PersonName, PersonNameError};
+pub use person_no::PersonNo;
+pub use phone::{Phone, PhoneError, mask_phone};
+pub use region::{RegionCode, RegionError};
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Gender as encoded in the ID number (national code: 1 male, 2 female).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
+#[serde(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+pub enum Gender {
+    Male,
+    Female,
+}

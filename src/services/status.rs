@@ -1,0 +1,192 @@
+//! Applying the insured-status state machine. Hall staff move persons along the hall edges;
+//! contribution jobs (arrears, arrival) use [`Services::apply_system_transition`].
+
+use serde_json::json;
+use sqlx::PgConnection;
+
+use super::Services;
+use super::audit::Subject;
+use super::persons::{Disclosure, PersonRecord};
+use crate::auth::{Actor, Principal, Scope};
+use crate::domain::{InsuredStatus, PersonNo, RegionCode, RegionRole, StatusRule, TransitionInitiator};
+use crate::error::{Error, Result};
+use crate::params;
+use crate::storage::persons::{self as persons_store, PersonRow, StatusUpdate};
+use crate::storage::status_history::{self, NewStatusEntry, StatusEntryRow};
+
+/// A requested change of insured status.
+#[derive(Debug, Clone)]
+pub struct StatusRequest {
+    pub to: InsuredStatus,
+    pub reason_code: String,
+    pub reason: String,
+    /// Where a transfer out goes (outside Zhengzhou).
+    pub target_region: Option<String>,
+    /// Where a transfer in comes from (outside Zhengzhou).
+    pub source_region: Option<String>,
+}
+
+/// The outcome of a transition: the person after it and the history row written.
+#[derive(Debug, Clone)]
+pub struct StatusOutcome {
+    pub person: PersonRecord,
+    pub entry: StatusEntryRow,
+}
+
+impl Services {
+    /// A hall transition (seal, unseal, transfer out, transfer in), in one transaction.
+    pub async fn change_status(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        person_no: &PersonNo,
+        request: StatusRequest,
+    ) -> Result<StatusOutcome> {
+        principal.require(Scope::PersonsStatus)?;
+        let actor = principal.actor(request_id);
+        let mut tx = self.pool.begin().await?;
+        let (row, entry) = self.transition(&mut tx, &actor, TransitionInitiator::Hall, person_no, &request).await?;
+        tx.commit().await?;
+        let person = PersonRecord { row, disclosure: Disclosure::for_principal(principal) };
+        Ok(StatusOutcome { person, entry })
+    }
+
+    /// A system transition (arrears, arrival) inside the caller's transaction.
+    pub async fn apply_system_transition(
+        &self,
+        conn: &mut PgConnection,
+        actor: &Actor,
+        person_no: &PersonNo,
+        request: &StatusRequest,
+    ) -> Result<StatusEntryRow> {
+        let (_, entry) = self.transition(conn, actor, TransitionInitiator::System, person_no, request).await?;
+        Ok(entry)
+    }
+
+    /// A person's status history, oldest first.
+    pub async fn status_history(&self, principal: &Principal, person_no: &PersonNo) -> Result<Vec<StatusEntryRow>> {
+        principal.require(Scope::PersonsRead)?;
+        let mut conn = self.pool.acquire().await?;
+        if persons_store::find(&mut conn, person_no).await?.is_none() {
+            return Err(Error::NotFound { code: "person.not_found" });
+        }
+        Ok(status_history::list(&mut conn, person_no).await?)
+    }
+
+    async fn transition(
+        &self,
+        conn: &mut PgConnection,
+        actor: &Actor,
+        initiator: TransitionInitiator,
+        person_no: &PersonNo,
+        request: &StatusRequest,
+    ) -> Result<(PersonRow, StatusEntryRow)> {
+        let mut row = persons_store::find_for_update(conn, person_no)
+            .await?
+            .ok_or(Error::NotFound { code: "person.not_found" })?;
+        let rule = legal_rule(row.status, request.to, initiator)?;
+        check_reason(rule, request)?;
+        let other_region = other_region(rule, request)?;
+        let change = rule.effect(self.clock.today());
+        let now = self.clock.now();
+        // A transfer keeps the other region on the person; other moves keep what was there.
+        let region_on_person = other_region.as_ref().map(|r| r.as_str().to_owned()).or(row.other_region.clone());
+        let update = StatusUpdate {
+            status: rule.to,
+            benefits_suspended_from: change.benefits_suspended_from,
+            other_region: region_on_person.as_deref(),
+            at: now,
+        };
+        persons_store::update_status(conn, person_no, &update).await?;
+        let entry = NewStatusEntry {
+            person_no,
+            from: Some(rule.from),
+            to: rule.to,
+            reason_code: &request.reason_code,
+            reason: request.reason.trim(),
+            other_region: other_region.as_ref().map(RegionCode::as_str),
+            actor,
+            at: now,
+            effective_date: change.effective_date,
+        };
+        let entry = status_history::insert(conn, &entry).await?;
+        let subject = Subject { kind: "person", id: person_no.as_str() };
+        let details = json!({ "from": rule.from.code(), "to": rule.to.code(), "reason_code": request.reason_code });
+        self.audit(conn, actor, "person.status_change", Some(subject), details).await?;
+        row.status = rule.to;
+        row.benefits_suspended_from = change.benefits_suspended_from;
+        row.other_region = region_on_person;
+        row.status_changed_at = now;
+        Ok((row, entry))
+    }
+}
+
+/// The rule for this edge, refused with the current state named when there is none or when
+/// the edge belongs to the other initiator.
+fn legal_rule(from: InsuredStatus, to: InsuredStatus, initiator: TransitionInitiator) -> Result<&'static StatusRule> {
+    let params = || {
+        params! {
+            "current_status" => from.code(),
+            "current_status_label" => from.label_zh(),
+            "requested_status" => to.code(),
+            "requested_status_label" => to.label_zh(),
+        }
+    };
+    let rule = StatusRule::find(from, to).ok_or_else(|| {
+        Error::conflict(
+            "status.illegal_transition",
+            format!("a person who is {} cannot become {}", from.code(), to.code()),
+            params(),
+        )
+    })?;
+    if rule.initiator != initiator {
+        return Err(Error::conflict(
+            "status.system_only",
+            format!("{} → {} follows contributions and cannot be set by hand", from.code(), to.code()),
+            params(),
+        ));
+    }
+    Ok(rule)
+}
+
+fn check_reason(rule: &StatusRule, request: &StatusRequest) -> Result<()> {
+    if !rule.allows_reason(&request.reason_code) {
+        let mut err = Error::invalid_field(
+            "status.reason_not_allowed",
+            "reason_code",
+            format!("allowed reason codes: {}", rule.reasons.join(", ")),
+        );
+        if let Error::Invalid { params, .. } = &mut err {
+            params.insert("allowed_reason_codes".into(), json!(rule.reasons));
+        }
+        return Err(err);
+    }
+    let chars = request.reason.trim().chars().count();
+    if chars == 0 || chars > 500 {
+        return Err(Error::invalid_field("status.reason_text", "reason", "a reason has 1 to 500 characters"));
+    }
+    Ok(())
+}
+
+fn other_region(rule: &StatusRule, request: &StatusRequest) -> Result<Option<RegionCode>> {
+    let (wanted, unwanted) = match rule.region {
+        RegionRole::Target => (Some(("target_region", &request.target_region)), ("source_region", &request.source_region)),
+        RegionRole::Source => (Some(("source_region", &request.source_region)), ("target_region", &request.target_region)),
+        RegionRole::None => (None, ("target_region", &request.target_region)),
+    };
+    let stray = [unwanted, ("source_region", &request.source_region)]
+        .into_iter()
+        .find(|(field, value)| value.is_some() && wanted.is_none_or(|(w, _)| w != *field));
+    if let Some((field, _)) = stray {
+        return Err(Error::invalid_field(
+            "status.region_not_applicable",
+            field,
+            format!("{field} does not apply to {} → {}", rule.from.code(), rule.to.code()),
+        ));
+    }
+    let Some((field, value)) = wanted else { return Ok(None) };
+    let raw = value
+        .as_deref()
+        .ok_or_else(|| Error::invalid_field("status.region_required", field, format!("this transfer needs {field}")))?;
+    RegionCode::parse_elsewhere(raw).map(Some).map_err(|e| Error::invalid_field(e.code(), field, e))
+}

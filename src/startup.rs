@@ -1,0 +1,70 @@
+//! Building and running the service: state, listener, graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::clock::{SharedClock, SystemClock};
+use crate::config::Settings;
+use crate::db::{self, Database};
+use crate::http::{self, AppState};
+use crate::services::Services;
+
+/// The shared state for a pool, a clock and settings.
+pub fn state(pool: sqlx::PgPool, clock: SharedClock, settings: Arc<Settings>) -> AppState {
+    AppState { services: Services { pool, clock, settings }, metrics: http::metrics::handle() }
+}
+
+/// A bound, migrated, ready-to-serve application.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    database: Database,
+}
+
+impl Application {
+    /// Opens the database, applies migrations and binds `listen` (port 0 picks a free port).
+    pub async fn build(settings: Settings, listen: SocketAddr) -> anyhow::Result<Self> {
+        let database = Database::open(&settings.database).await?;
+        db::migrate(&database.pool).await?;
+        let listener = TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+        let state = state(database.pool.clone(), Arc::new(SystemClock), Arc::new(settings));
+        Ok(Self { listener, router: http::app(state), database })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, lets requests in flight finish, then closes the database.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        tracing::info!(addr = %self.local_addr(), "medcard is serving");
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+        tracing::info!("shutting down");
+        self.database.close().await;
+        Ok(())
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,9 @@
+//! Storage: plain async functions over a connection, one file per table group. No rules of the
+//! domain live here; the services decide, these functions read and write.
+
+pub mod audit;
+pub mod clients;
+pub mod persons;
+pub mod staff;
+pub mod status_history;
+pub mod tokens;

@@ -1,0 +1,114 @@
+//! The `persons` table.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgConnection;
+
+use crate::domain::{Gender, InsuredStatus, PersonNo};
+
+/// A stored insured person.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PersonRow {
+    pub person_no: PersonNo,
+    pub id_number: String,
+    pub name: String,
+    pub gender: Gender,
+    pub birth_date: NaiveDate,
+    pub phone: String,
+    pub insurance_type: String,
+    pub region_code: String,
+    pub employer_credit_code: Option<String>,
+    pub employer_name: Option<String>,
+    pub status: InsuredStatus,
+    pub benefits_suspended_from: Option<NaiveDate>,
+    pub other_region: Option<String>,
+    pub enrolled_at: DateTime<Utc>,
+    pub status_changed_at: DateTime<Utc>,
+}
+
+/// Draws the next person number.
+pub async fn next_person_no(conn: &mut PgConnection) -> sqlx::Result<PersonNo> {
+    let value: i64 = sqlx::query_scalar("SELECT nextval('person_no_seq')").fetch_one(conn).await?;
+    Ok(PersonNo::from_sequence(value))
+}
+
+/// Inserts a person.
+pub async fn insert(conn: &mut PgConnection, row: &PersonRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO persons (person_no, id_number, name, gender, birth_date, phone, insurance_type,
+                              region_code, employer_credit_code, employer_name, status,
+                              benefits_suspended_from, other_region, enrolled_at, status_changed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    )
+    .bind(&row.person_no)
+    .bind(&row.id_number)
+    .bind(&row.name)
+    .bind(row.gender)
+    .bind(row.birth_date)
+    .bind(&row.phone)
+    .bind(&row.insurance_type)
+    .bind(&row.region_code)
+    .bind(&row.employer_credit_code)
+    .bind(&row.employer_name)
+    .bind(row.status)
+    .bind(row.benefits_suspended_from)
+    .bind(&row.other_region)
+    .bind(row.enrolled_at)
+    .bind(row.status_changed_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Finds a person by number.
+pub async fn find(conn: &mut PgConnection, person_no: &PersonNo) -> sqlx::Result<Option<PersonRow>> {
+    sqlx::query_as("SELECT * FROM persons WHERE person_no = $1")
+        .bind(person_no)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Finds and locks a person for a read-modify-write.
+pub async fn find_for_update(conn: &mut PgConnection, person_no: &PersonNo) -> sqlx::Result<Option<PersonRow>> {
+    sqlx::query_as("SELECT * FROM persons WHERE person_no = $1 FOR UPDATE")
+        .bind(person_no)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Finds a person by full ID number.
+pub async fn find_by_id_number(conn: &mut PgConnection, id_number: &str) -> sqlx::Result<Option<PersonRow>> {
+    sqlx::query_as("SELECT * FROM persons WHERE id_number = $1")
+        .bind(id_number)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The status columns a transition changes.
+#[derive(Debug)]
+pub struct StatusUpdate<'a> {
+    pub status: InsuredStatus,
+    pub benefits_suspended_from: Option<NaiveDate>,
+    pub other_region: Option<&'a str>,
+    pub at: DateTime<Utc>,
+}
+
+/// Writes a new status.
+pub async fn update_status(
+    conn: &mut PgConnection,
+    person_no: &PersonNo,
+    update: &StatusUpdate<'_>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE persons SET status = $2, benefits_suspended_from = $3, other_region = $4,
+                            status_changed_at = $5
+          WHERE person_no = $1",
+    )
+    .bind(person_no)
+    .bind(update.status)
+    .bind(update.benefits_suspended_from)
+    .bind(update.other_region)
+    .bind(update.at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
