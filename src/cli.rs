@@ -93,12 +93,19 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve { listen: None }) {
         Command::Serve { listen } => {
             let listen = listen.unwrap_or(settings.server.listen);
-            Application::build(settings, listen).await?.run_until_stopped().await
+            Application::build(settings, listen)
+                .await?
+                .run_until_stopped()
+                .await
         }
         Command::Migrate => with_services(settings, |_| async { Ok(()) }).await,
-        Command::Client { command: ClientCommand::Create { kind, name } } => {
+        Command::Client {
+            command: ClientCommand::Create { kind, name },
+        } => {
             with_services(settings, |services| async move {
-                let client = services.register_client(&Actor::system("cli"), kind, &name).await?;
+                let client = services
+                    .register_client(&Actor::system("cli"), kind, &name)
+                    .await?;
                 print_json(&json!({
                     "client_id": client.client_id,
                     "client_secret": client.client_secret.expose(),
@@ -109,7 +116,9 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             })
             .await
         }
-        Command::Staff { command: StaffCommand::Create { username, role } } => {
+        Command::Staff {
+            command: StaffCommand::Create { username, role },
+        } => {
             let password = staff_password()?;
             with_services(settings, |services| async move {
                 let staff = services.create_staff(&Actor::system("cli"), &username, role, password).await?;
@@ -130,7 +139,11 @@ where
     let database = Database::open(&settings.database).await?;
     let outcome = async {
         db::migrate(&database.pool).await?;
-        let services = Services { pool: database.pool.clone(), clock: Arc::new(SystemClock), settings: Arc::new(settings) };
+        let services = Services {
+            pool: database.pool.clone(),
+            clock: Arc::new(SystemClock),
+            settings: Arc::new(settings),
+        };
         work(services).await.map_err(describe)
     }
     .await;
@@ -152,13 +165,23 @@ fn staff_password() -> anyhow::Result<SecretString> {
     }
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
-        eprintln!("password for the new staff account (input is shown; prefer MEDCARD_STAFF_PASSWORD):");
+        eprintln!(
+            "password for the new staff account (input is shown; prefer MEDCARD_STAFF_PASSWORD):"
+        );
     }
     let mut line = String::new();
-    stdin.lock().read_line(&mut line).context("reading the password from standard input")?;
-    Ok(SecretString::from(line.trim_end_matches(['\r', '\n']).to_owned()))
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
+    Ok(SecretString::from(
+        line.trim_end_matches(['\r', '\n']).to_owned(),
+    ))
 }
 
 fn print_json(value: &serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(value).expect("JSON values serialise"));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("JSON values serialise")
+    );
 }

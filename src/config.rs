@@ -82,7 +82,11 @@ impl Settings {
         }
         figment
             .merge(medcard_env())
-            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database.url".into()))
+            .merge(
+                Env::raw()
+                    .only(&["DATABASE_URL"])
+                    .map(|_| "database.url".into()),
+            )
             .extract()
             .map_err(Box::new)
     }
@@ -98,11 +102,17 @@ impl Settings {
 /// `MEDCARD_LOG_FORMAT` → `log.format`: the first word after the prefix names the section.
 fn medcard_env() -> Env {
     Env::prefixed("MEDCARD_")
-        .filter(|key| !NON_CONFIG_ENV.contains(&key.as_str()))
-        .map(|key| match key.as_str().split_once('_') {
-            Some((section, rest)) => format!("{section}.{rest}").into(),
-            None => key.into(),
+        .filter(|key| {
+            !NON_CONFIG_ENV
+                .iter()
+                .any(|k| key.as_str().eq_ignore_ascii_case(k))
         })
+        .map(
+            |key| match key.as_str().to_ascii_lowercase().split_once('_') {
+                Some((section, rest)) => format!("{section}.{rest}").into(),
+                None => key.into(),
+            },
+        )
 }
 
 impl AuthSettings {

@@ -30,14 +30,21 @@ impl Database {
     pub async fn open(settings: &DatabaseSettings) -> anyhow::Result<Self> {
         match &settings.url {
             Some(url) => {
-                let options = PgConnectOptions::from_str(url.expose_secret()).context("parsing DATABASE_URL")?;
-                Ok(Self { pool: pool(options, settings), cluster: None })
+                let options = PgConnectOptions::from_str(url.expose_secret())
+                    .context("parsing DATABASE_URL")?;
+                Ok(Self {
+                    pool: pool(options, settings),
+                    cluster: None,
+                })
             }
             None => {
                 let cluster = Cluster::start(&settings.embedded_dir, Durability::Durable).await?;
                 cluster.ensure_database(EMBEDDED_DATABASE).await?;
                 let pool = pool(cluster.connect_options(EMBEDDED_DATABASE), settings);
-                Ok(Self { pool, cluster: Some(cluster) })
+                Ok(Self {
+                    pool,
+                    cluster: Some(cluster),
+                })
             }
         }
     }

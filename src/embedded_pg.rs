@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection, Executor};
-use tokio::process::{Child, ChildStdin, Command};
+use std::process::{Child, ChildStdin, Command};
 
 /// The superuser `initdb` creates; local connections are trusted.
 const SUPERUSER: &str = "medcard";
@@ -61,11 +61,17 @@ impl Cluster {
         }
         if let Some(port) = running_port(&dir).await {
             tracing::info!(port, dir = %dir.display(), "reusing the running private PostgreSQL");
-            return Ok(Self { port, watchdog: None });
+            return Ok(Self {
+                port,
+                watchdog: None,
+            });
         }
         let port = free_port()?;
         let watchdog = spawn_watchdog(&bin_dir, &dir, port, durability, &owner)?;
-        let cluster = Self { port, watchdog: Some(watchdog) };
+        let cluster = Self {
+            port,
+            watchdog: Some(watchdog),
+        };
         wait_until_ready(port, &dir).await?;
         tracing::info!(port, dir = %dir.display(), "started the private PostgreSQL");
         Ok(cluster)
@@ -85,7 +91,8 @@ impl Cluster {
                 .fetch_one(&mut conn)
                 .await?;
         if !exists {
-            conn.execute(format!("CREATE DATABASE \"{database}\"").as_str()).await?;
+            conn.execute(format!("CREATE DATABASE \"{database}\"").as_str())
+                .await?;
         }
         conn.close().await?;
         Ok(())
@@ -95,10 +102,15 @@ impl Cluster {
     pub async fn stop(mut self) {
         if let Some((mut child, stdin)) = self.watchdog.take() {
             drop(stdin);
-            match tokio::time::timeout(Duration::from_secs(30), child.wait()).await {
-                Ok(_) => tracing::info!("stopped the private PostgreSQL"),
-                Err(_) => tracing::warn!("the private PostgreSQL did not stop within 30 s"),
+            let started = Instant::now();
+            while started.elapsed() < Duration::from_secs(30) {
+                if !matches!(child.try_wait(), Ok(None)) {
+                    tracing::info!("stopped the private PostgreSQL");
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
             }
+            tracing::warn!("the private PostgreSQL did not stop within 30 s");
         }
     }
 }
@@ -123,8 +135,21 @@ pub fn locate_binaries() -> anyhow::Result<PathBuf> {
         .into_iter()
         .chain(versioned_dirs("/usr/lib/postgresql", "bin"))
         .chain(versioned_dirs("/usr/pgsql-", "bin"))
-        .chain(["/usr/local/pgsql/bin", "/opt/homebrew/bin", "/usr/local/bin", "/usr/bin"].map(PathBuf::from))
-        .chain(std::env::var_os("PATH").iter().flat_map(std::env::split_paths).collect::<Vec<_>>());
+        .chain(
+            [
+                "/usr/local/pgsql/bin",
+                "/opt/homebrew/bin",
+                "/usr/local/bin",
+                "/usr/bin",
+            ]
+            .map(PathBuf::from),
+        )
+        .chain(
+            std::env::var_os("PATH")
+                .iter()
+                .flat_map(std::env::split_paths)
+                .collect::<Vec<_>>(),
+        );
     for dir in candidates {
         if has_server(&dir) {
             return Ok(dir);
@@ -142,7 +167,9 @@ fn versioned_dirs(prefix: &str, suffix: &str) -> Vec<PathBuf> {
         Some((parent, stem)) => (parent, stem),
         None => return Vec::new(),
     };
-    let Ok(entries) = std::fs::read_dir(parent) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Vec::new();
+    };
     let mut found: Vec<(u32, PathBuf)> = entries
         .flatten()
         .filter_map(|e| {
@@ -164,7 +191,11 @@ enum ClusterOwner {
 
 impl ClusterOwner {
     fn detect() -> anyhow::Result<Self> {
-        if std::fs::metadata("/proc/self").map(|m| m.uid()).unwrap_or(1) != 0 {
+        if std::fs::metadata("/proc/self")
+            .map(|m| m.uid())
+            .unwrap_or(1)
+            != 0
+        {
             return Ok(Self::CurrentUser);
         }
         let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
@@ -213,17 +244,28 @@ fn runuser() -> PathBuf {
 }
 
 async fn initdb(bin_dir: &Path, dir: &Path, owner: &ClusterOwner) -> anyhow::Result<()> {
-    let output = owner
-        .command(&bin_dir.join("initdb"))
+    let output = tokio::process::Command::from(owner.command(&bin_dir.join("initdb")))
         .arg("-D")
         .arg(dir.join("data"))
-        .args(["-U", SUPERUSER, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
+        .args([
+            "-U",
+            SUPERUSER,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        ])
         .stdin(Stdio::null())
         .output()
         .await
         .context("running initdb")?;
     if !output.status.success() {
-        bail!("initdb failed: {}", String::from_utf8_lossy(&output.stderr).trim());
+        bail!(
+            "initdb failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
     }
     Ok(())
 }
@@ -261,6 +303,7 @@ fn spawn_watchdog(
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
         ),
     };
+    // A std (not tokio) child: the cluster outlives the runtime that started it in tests.
     let mut child = owner
         .command(Path::new("/bin/sh"))
         .args(["-c", WATCHDOG, "medcard-postgres"])

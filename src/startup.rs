@@ -15,7 +15,14 @@ use crate::services::Services;
 
 /// The shared state for a pool, a clock and settings.
 pub fn state(pool: sqlx::PgPool, clock: SharedClock, settings: Arc<Settings>) -> AppState {
-    AppState { services: Services { pool, clock, settings }, metrics: http::metrics::handle() }
+    AppState {
+        services: Services {
+            pool,
+            clock,
+            settings,
+        },
+        metrics: http::metrics::handle(),
+    }
 }
 
 /// A bound, migrated, ready-to-serve application.
@@ -30,21 +37,37 @@ impl Application {
     pub async fn build(settings: Settings, listen: SocketAddr) -> anyhow::Result<Self> {
         let database = Database::open(&settings.database).await?;
         db::migrate(&database.pool).await?;
-        let listener = TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
-        let state = state(database.pool.clone(), Arc::new(SystemClock), Arc::new(settings));
-        Ok(Self { listener, router: http::app(state), database })
+        let listener = TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("binding {listen}"))?;
+        let state = state(
+            database.pool.clone(),
+            Arc::new(SystemClock),
+            Arc::new(settings),
+        );
+        Ok(Self {
+            listener,
+            router: http::app(state),
+            database,
+        })
     }
 
     /// The address actually bound.
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     /// Serves until SIGTERM or Ctrl-C, lets requests in flight finish, then closes the database.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!(addr = %self.local_addr(), "medcard is serving");
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
         tracing::info!("shutting down");
         self.database.close().await;
         Ok(())

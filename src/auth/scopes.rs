@@ -86,7 +86,9 @@ scopes! {
 }
 
 /// The kind of an API client: one per channel of SPEC §4.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, clap::ValueEnum,
+)]
 #[serde(rename_all = "snake_case")]
 #[value(rename_all = "snake_case")]
 pub enum ClientKind {
@@ -144,26 +146,58 @@ impl ClientKind {
         use Scope::*;
         match self {
             Self::WechatOfficialAccount => &[PersonSessionsOpen, SelfRead, CardsLossTemporary],
-            Self::Yushiban => &[PersonSessionsOpen, SelfRead, CardsLossTemporary, RemoteFilingsWrite, FamilyWrite],
+            Self::Yushiban => &[
+                PersonSessionsOpen,
+                SelfRead,
+                CardsLossTemporary,
+                RemoteFilingsWrite,
+                FamilyWrite,
+            ],
             Self::ProvincialPlatform => &[PersonSessionsOpen, SelfRead, StatementsExport],
             Self::NationalApp => &[
-                PersonSessionsOpen, SelfRead, CardsLossTemporary, EVouchersActivate,
-                RemoteFilingsWrite, FamilyWrite,
+                PersonSessionsOpen,
+                SelfRead,
+                CardsLossTemporary,
+                EVouchersActivate,
+                RemoteFilingsWrite,
+                FamilyWrite,
             ],
-            Self::Zhenghaoban => &[PersonSessionsOpen, SelfRead, CardsLossTemporary, EVouchersActivate],
+            Self::Zhenghaoban => &[
+                PersonSessionsOpen,
+                SelfRead,
+                CardsLossTemporary,
+                EVouchersActivate,
+            ],
             Self::ServiceHall => &[StaffSessionsOpen],
-            Self::Institution => &[CardHolderRead, CardsActivate, CardsVerifyPassword, SettlementsWrite],
-            Self::Terminal => &[
-                PersonSessionsOpen, CardHolderRead, CardsActivate, CardsVerifyPassword, StatementsExport,
+            Self::Institution => &[
+                CardHolderRead,
+                CardsActivate,
+                CardsVerifyPassword,
+                SettlementsWrite,
             ],
-            Self::Bank => &[CardsIssue, CardsActivate, CardsLossFormal, CardsReplace, ContributionsPay],
+            Self::Terminal => &[
+                PersonSessionsOpen,
+                CardHolderRead,
+                CardsActivate,
+                CardsVerifyPassword,
+                StatementsExport,
+            ],
+            Self::Bank => &[
+                CardsIssue,
+                CardsActivate,
+                CardsLossFormal,
+                CardsReplace,
+                ContributionsPay,
+            ],
             Self::TaxBureau => &[ContributionsPay, ContributionsArrive],
         }
     }
 }
 
 /// A staff role at the service hall.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, clap::ValueEnum,
+)]
 #[serde(rename_all = "snake_case")]
 #[value(rename_all = "snake_case")]
 pub enum Role {
@@ -200,15 +234,36 @@ impl Role {
     pub fn permissions(self) -> &'static [Scope] {
         use Scope::*;
         const CLERK: &[Scope] = &[
-            PersonsRead, PersonsEnrol, PersonsStatus, CardsIssue, CardsActivate, CardsLossTemporary,
-            CardsLossFormal, CardsReplace, CardsFreeze, RemoteFilingsWrite, FamilyWrite, StatementsExport,
+            PersonsRead,
+            PersonsEnrol,
+            PersonsStatus,
+            CardsIssue,
+            CardsActivate,
+            CardsLossTemporary,
+            CardsLossFormal,
+            CardsReplace,
+            CardsFreeze,
+            RemoteFilingsWrite,
+            FamilyWrite,
+            StatementsExport,
         ];
         match self {
             Self::Clerk => CLERK,
             Self::Supervisor => &[
-                PersonsRead, PersonsEnrol, PersonsStatus, CardsIssue, CardsActivate, CardsLossTemporary,
-                CardsLossFormal, CardsReplace, CardsFreeze, RemoteFilingsWrite, FamilyWrite,
-                StatementsExport, PiiRead, ContributionsManualArrival,
+                PersonsRead,
+                PersonsEnrol,
+                PersonsStatus,
+                CardsIssue,
+                CardsActivate,
+                CardsLossTemporary,
+                CardsLossFormal,
+                CardsReplace,
+                CardsFreeze,
+                RemoteFilingsWrite,
+                FamilyWrite,
+                StatementsExport,
+                PiiRead,
+                ContributionsManualArrival,
             ],
             Self::Auditor => &[PersonsRead, PiiRead, AuditRead],
             Self::Admin => &[PersonsRead, AuditRead, ClientsManage, StaffManage],

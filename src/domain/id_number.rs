@@ -153,7 +153,10 @@ mod tests {
     fn a_known_good_number_parses_and_yields_birth_date_and_gender() {
         let id = IdNumber::parse("11010519491231002x", today()).unwrap();
         assert_eq!(id.as_str(), "11010519491231002X");
-        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
+        );
         assert_eq!(id.gender(), Gender::Female);
         assert_eq!(id.masked(), "110105********002X");
     }

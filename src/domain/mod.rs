@@ -13,7 +13,9 @@ mod region;
 pub use credit_code::{CreditCode, CreditCodeError, with_check_character};
 pub use id_number::{IdNumber, IdNumberError, check_char, mask_id_number};
 pub use insurance_type::InsuranceType;
-pub use insured_status::{InsuredStatus, RegionRole, StatusChange, StatusRule, TransitionInitiator};
+pub use insured_status::{
+    InsuredStatus, RegionRole, StatusChange, StatusRule, TransitionInitiator,
+};
 pub use person_name::{PersonName, PersonNameError};
 pub use person_no::PersonNo;
 pub use phone::{Phone, PhoneError, mask_phone};

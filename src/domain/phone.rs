@@ -28,7 +28,11 @@ impl Phone {
             && b.iter().all(u8::is_ascii_digit)
             && b[0] == b'1'
             && (b'3'..=b'9').contains(&b[1]);
-        if ok { Ok(Self(digits.to_owned())) } else { Err(PhoneError) }
+        if ok {
+            Ok(Self(digits.to_owned()))
+        } else {
+            Err(PhoneError)
+        }
     }
 
     /// The full number, for storage and PII-permitted readers.
@@ -60,7 +64,14 @@ mod tests {
         for good in ["13812345678", "+86 138-1234-5678", "8619912345678"] {
             assert!(Phone::parse(good).is_ok(), "{good}");
         }
-        for bad in ["", "1381234567", "12812345678", "23812345678", "1381234567x", "+1 13812345678"] {
+        for bad in [
+            "",
+            "1381234567",
+            "12812345678",
+            "23812345678",
+            "1381234567x",
+            "+1 13812345678",
+        ] {
             assert_eq!(Phone::parse(bad), Err(PhoneError), "{bad}");
         }
         assert_eq!(mask_phone("13812345678"), "138****5678");

@@ -98,11 +98,19 @@ async fn list(
 ) -> Result<Json<AuditPage>, Error> {
     let limit = query.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
-        return Err(Error::Malformed { code: "request.bad_query", detail: "limit is between 1 and 200".into() });
+        return Err(Error::Malformed {
+            code: "request.bad_query",
+            detail: "limit is between 1 and 200".into(),
+        });
     }
     let before_id = query
         .cursor
-        .map(|c| c.parse::<i64>().map_err(|_| Error::Malformed { code: "request.bad_cursor", detail: "not a cursor of this list".into() }))
+        .map(|c| {
+            c.parse::<i64>().map_err(|_| Error::Malformed {
+                code: "request.bad_cursor",
+                detail: "not a cursor of this list".into(),
+            })
+        })
         .transpose()?;
     let filter = AuditFilter {
         action: query.action,
@@ -118,5 +126,8 @@ async fn list(
         rows.truncate(limit as usize);
         rows.last().map(|r| r.id.to_string())
     });
-    Ok(Json(AuditPage { items: rows.into_iter().map(Into::into).collect(), next_cursor: next_cursor.flatten() }))
+    Ok(Json(AuditPage {
+        items: rows.into_iter().map(Into::into).collect(),
+        next_cursor: next_cursor.flatten(),
+    }))
 }

@@ -34,7 +34,10 @@ impl From<JsonRejection> for Error {
                 code: "request.unsupported_media_type",
                 detail: "send the body as application/json".into(),
             },
-            other => Error::Malformed { code: "request.malformed_json", detail: other.body_text() },
+            other => Error::Malformed {
+                code: "request.malformed_json",
+                detail: other.body_text(),
+            },
         }
     }
 }
@@ -46,7 +49,10 @@ pub struct Path<T>(pub T);
 
 impl From<PathRejection> for Error {
     fn from(rejection: PathRejection) -> Self {
-        Error::Malformed { code: "request.bad_path", detail: rejection.body_text() }
+        Error::Malformed {
+            code: "request.bad_path",
+            detail: rejection.body_text(),
+        }
     }
 }
 
@@ -57,7 +63,10 @@ pub struct Query<T>(pub T);
 
 impl From<QueryRejection> for Error {
     fn from(rejection: QueryRejection) -> Self {
-        Error::Malformed { code: "request.bad_query", detail: rejection.body_text() }
+        Error::Malformed {
+            code: "request.bad_query",
+            detail: rejection.body_text(),
+        }
     }
 }
 
@@ -69,7 +78,11 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let id = parts
+            .headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         Ok(Self(id))
     }
 }
@@ -77,18 +90,28 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
 impl FromRequestParts<AppState> for Principal {
     type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let value = parts
             .headers
             .get(header::AUTHORIZATION)
-            .ok_or(Error::Unauthenticated { code: "auth.missing_token" })?;
+            .ok_or(Error::Unauthenticated {
+                code: "auth.missing_token",
+            })?;
         let token = value
             .to_str()
             .ok()
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or(Error::Unauthenticated { code: "auth.invalid_token" })?;
+            .ok_or(Error::Unauthenticated {
+                code: "auth.invalid_token",
+            })?;
         state.services.authenticate(token).await
     }
 }

@@ -19,10 +19,19 @@ pub struct RegisteredClient {
 
 impl Services {
     /// Registers a client of `kind`; the secret is returned once and stored only hashed.
-    pub async fn register_client(&self, actor: &Actor, kind: ClientKind, name: &str) -> Result<RegisteredClient> {
+    pub async fn register_client(
+        &self,
+        actor: &Actor,
+        kind: ClientKind,
+        name: &str,
+    ) -> Result<RegisteredClient> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(Error::invalid_field("client.name", "name", "a client name has 1 to 100 characters"));
+            return Err(Error::invalid_field(
+                "client.name",
+                "name",
+                "a client name has 1 to 100 characters",
+            ));
         }
         let secret = PlainSecret::generate(CLIENT_SECRET_PREFIX);
         let client_id = format!("mc_{}", &to_hex(&uuid::Uuid::new_v4().into_bytes())[..20]);
@@ -36,10 +45,24 @@ impl Services {
         };
         let mut tx = self.pool.begin().await?;
         store::insert(&mut tx, &row).await?;
-        let subject = super::audit::Subject { kind: "client", id: &client_id };
-        self.audit(&mut tx, actor, "client.register", Some(subject), json!({ "kind": kind.as_str(), "name": name }))
-            .await?;
+        let subject = super::audit::Subject {
+            kind: "client",
+            id: &client_id,
+        };
+        self.audit(
+            &mut tx,
+            actor,
+            "client.register",
+            Some(subject),
+            json!({ "kind": kind.as_str(), "name": name }),
+        )
+        .await?;
         tx.commit().await?;
-        Ok(RegisteredClient { client_id, client_secret: secret, kind, name: name.to_owned() })
+        Ok(RegisteredClient {
+            client_id,
+            client_secret: secret,
+            kind,
+            name: name.to_owned(),
+        })
     }
 }

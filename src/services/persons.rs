@@ -43,7 +43,11 @@ pub enum Disclosure {
 impl Disclosure {
     /// The disclosure a principal is entitled to.
     pub fn for_principal(principal: &Principal) -> Self {
-        if principal.may_read_pii() { Self::Full } else { Self::Masked }
+        if principal.may_read_pii() {
+            Self::Full
+        } else {
+            Self::Masked
+        }
     }
 }
 
@@ -73,7 +77,11 @@ impl Services {
         store::insert(&mut tx, &row)
             .await
             .on_constraint("persons_id_number_key", || {
-                Error::conflict("person.id_number_taken", "a person with this ID number is already enrolled", params! {})
+                Error::conflict(
+                    "person.id_number_taken",
+                    "a person with this ID number is already enrolled",
+                    params! {},
+                )
             })?;
         let (reason_code, reason) = match &enrolment.transferred_in_from {
             Some(_) => ("transfer_in", "转接: insurance relation transferred in"),
@@ -85,24 +93,43 @@ impl Services {
             to: InsuredStatus::Normal,
             reason_code,
             reason,
-            other_region: enrolment.transferred_in_from.as_ref().map(RegionCode::as_str),
+            other_region: enrolment
+                .transferred_in_from
+                .as_ref()
+                .map(RegionCode::as_str),
             actor: &actor,
             at: now,
             effective_date: self.clock.today(),
         };
         status_history::insert(&mut tx, &entry).await?;
-        let subject = Subject { kind: "person", id: row.person_no.as_str() };
+        let subject = Subject {
+            kind: "person",
+            id: row.person_no.as_str(),
+        };
         let details = json!({ "insurance_type": row.insurance_type, "region_code": row.region_code, "reason_code": reason_code });
-        self.audit(&mut tx, &actor, "person.enrol", Some(subject), details).await?;
+        self.audit(&mut tx, &actor, "person.enrol", Some(subject), details)
+            .await?;
         tx.commit().await?;
-        Ok(PersonRecord { row, disclosure: Disclosure::for_principal(principal) })
+        Ok(PersonRecord {
+            row,
+            disclosure: Disclosure::for_principal(principal),
+        })
     }
 
     /// Reads one person; an unmasked read is audited.
-    pub async fn person(&self, principal: &Principal, request_id: Option<String>, person_no: &PersonNo) -> Result<PersonRecord> {
+    pub async fn person(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        person_no: &PersonNo,
+    ) -> Result<PersonRecord> {
         principal.require(Scope::PersonsRead)?;
         let mut tx = self.pool.begin().await?;
-        let row = store::find(&mut tx, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
+        let row = store::find(&mut tx, person_no)
+            .await?
+            .ok_or(Error::NotFound {
+                code: "person.not_found",
+            })?;
         let record = self.disclose(&mut tx, principal, request_id, row).await?;
         tx.commit().await?;
         Ok(record)
@@ -136,8 +163,12 @@ impl Services {
         let disclosure = Disclosure::for_principal(principal);
         if disclosure == Disclosure::Full {
             let actor: Actor = principal.actor(request_id);
-            let subject = Subject { kind: "person", id: row.person_no.as_str() };
-            self.audit(conn, &actor, "person.pii_read", Some(subject), json!({})).await?;
+            let subject = Subject {
+                kind: "person",
+                id: row.person_no.as_str(),
+            };
+            self.audit(conn, &actor, "person.pii_read", Some(subject), json!({}))
+                .await?;
         }
         Ok(PersonRecord { row, disclosure })
     }
@@ -160,7 +191,11 @@ fn check_employer_matches_type(enrolment: &Enrolment) -> Result<()> {
     }
 }
 
-fn new_person_row(person_no: PersonNo, e: &Enrolment, now: chrono::DateTime<chrono::Utc>) -> PersonRow {
+fn new_person_row(
+    person_no: PersonNo,
+    e: &Enrolment,
+    now: chrono::DateTime<chrono::Utc>,
+) -> PersonRow {
     PersonRow {
         person_no,
         id_number: e.id_number.as_str().to_owned(),
@@ -170,11 +205,17 @@ fn new_person_row(person_no: PersonNo, e: &Enrolment, now: chrono::DateTime<chro
         phone: e.phone.as_str().to_owned(),
         insurance_type: e.insurance_type.code().to_owned(),
         region_code: e.region.as_str().to_owned(),
-        employer_credit_code: e.employer.as_ref().map(|em| em.credit_code.as_str().to_owned()),
+        employer_credit_code: e
+            .employer
+            .as_ref()
+            .map(|em| em.credit_code.as_str().to_owned()),
         employer_name: e.employer.as_ref().map(|em| em.name.clone()),
         status: InsuredStatus::Normal,
         benefits_suspended_from: None,
-        other_region: e.transferred_in_from.as_ref().map(|r| r.as_str().to_owned()),
+        other_region: e
+            .transferred_in_from
+            .as_ref()
+            .map(|r| r.as_str().to_owned()),
         enrolled_at: now,
         status_changed_at: now,
     }

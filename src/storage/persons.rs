@@ -27,7 +27,9 @@ pub struct PersonRow {
 
 /// Draws the next person number.
 pub async fn next_person_no(conn: &mut PgConnection) -> sqlx::Result<PersonNo> {
-    let value: i64 = sqlx::query_scalar("SELECT nextval('person_no_seq')").fetch_one(conn).await?;
+    let value: i64 = sqlx::query_scalar("SELECT nextval('person_no_seq')")
+        .fetch_one(conn)
+        .await?;
     Ok(PersonNo::from_sequence(value))
 }
 
@@ -60,7 +62,10 @@ pub async fn insert(conn: &mut PgConnection, row: &PersonRow) -> sqlx::Result<()
 }
 
 /// Finds a person by number.
-pub async fn find(conn: &mut PgConnection, person_no: &PersonNo) -> sqlx::Result<Option<PersonRow>> {
+pub async fn find(
+    conn: &mut PgConnection,
+    person_no: &PersonNo,
+) -> sqlx::Result<Option<PersonRow>> {
     sqlx::query_as("SELECT * FROM persons WHERE person_no = $1")
         .bind(person_no)
         .fetch_optional(conn)
@@ -68,7 +73,10 @@ pub async fn find(conn: &mut PgConnection, person_no: &PersonNo) -> sqlx::Result
 }
 
 /// Finds and locks a person for a read-modify-write.
-pub async fn find_for_update(conn: &mut PgConnection, person_no: &PersonNo) -> sqlx::Result<Option<PersonRow>> {
+pub async fn find_for_update(
+    conn: &mut PgConnection,
+    person_no: &PersonNo,
+) -> sqlx::Result<Option<PersonRow>> {
     sqlx::query_as("SELECT * FROM persons WHERE person_no = $1 FOR UPDATE")
         .bind(person_no)
         .fetch_optional(conn)
@@ -76,7 +84,10 @@ pub async fn find_for_update(conn: &mut PgConnection, person_no: &PersonNo) -> s
 }
 
 /// Finds a person by full ID number.
-pub async fn find_by_id_number(conn: &mut PgConnection, id_number: &str) -> sqlx::Result<Option<PersonRow>> {
+pub async fn find_by_id_number(
+    conn: &mut PgConnection,
+    id_number: &str,
+) -> sqlx::Result<Option<PersonRow>> {
     sqlx::query_as("SELECT * FROM persons WHERE id_number = $1")
         .bind(id_number)
         .fetch_optional(conn)

@@ -65,11 +65,17 @@ pub async fn find_live(
 }
 
 /// Revokes a token; returns whether a live one was revoked.
-pub async fn revoke(conn: &mut PgConnection, token_hash: &[u8], now: DateTime<Utc>) -> sqlx::Result<bool> {
-    let done = sqlx::query("UPDATE access_tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL")
-        .bind(token_hash)
-        .bind(now)
-        .execute(conn)
-        .await?;
+pub async fn revoke(
+    conn: &mut PgConnection,
+    token_hash: &[u8],
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE access_tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -1,1 +1,10 @@
+//! The one integration-test binary: every module below talks to a real PostgreSQL through the
+//! real router (and, in `end_to_end`, over a real socket).
 
+mod auth;
+mod end_to_end;
+mod helpers;
+mod id_number_properties;
+mod persons;
+mod problems;
+mod status_transitions;

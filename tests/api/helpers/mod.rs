@@ -1,0 +1,248 @@
+//! The test application: the real router over a real database of its own, a settable clock,
+//! and helpers to get tokens and send requests.
+
+mod database;
+pub mod ids;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use chrono::{TimeZone, Utc};
+use http_body_util::BodyExt;
+use medcard::auth::{Actor, ClientKind, Role};
+use medcard::clock::SettableClock;
+use medcard::config::Settings;
+use medcard::services::Services;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+pub use database::fresh_pool;
+
+/// A staff password that passes the length rule.
+pub const STAFF_PASSWORD: &str = "correct-horse-battery";
+
+/// One application under test.
+pub struct TestApp {
+    pub router: Router,
+    pub pool: PgPool,
+    pub clock: SettableClock,
+    pub services: Services,
+}
+
+/// A response, with its body parsed as JSON when it is JSON.
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl TestResponse {
+    /// The problem code of an error response.
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("<no code>")
+    }
+
+    /// Asserts the status and, for errors, that the body is a problem with `code`.
+    #[track_caller]
+    pub fn assert_problem(&self, status: StatusCode, code: &str) {
+        assert_eq!(self.status, status, "body: {}", self.text);
+        assert_eq!(
+            self.content_type(),
+            "application/problem+json",
+            "body: {}",
+            self.text
+        );
+        assert_eq!(self.code(), code, "body: {}", self.text);
+    }
+
+    /// The content type header.
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+impl TestApp {
+    /// A fresh application on a fresh database, its clock standing at 2026-11-20 10:00 (UTC+8).
+    pub async fn spawn() -> Self {
+        let pool = fresh_pool().await;
+        let clock = SettableClock::new(Utc.with_ymd_and_hms(2026, 11, 20, 2, 0, 0).unwrap());
+        let state = medcard::startup::state(
+            pool.clone(),
+            Arc::new(clock.clone()),
+            Arc::new(Settings::defaults()),
+        );
+        let services = state.services.clone();
+        Self {
+            router: medcard::http::app(state),
+            pool,
+            clock,
+            services,
+        }
+    }
+
+    /// Sends a request with optional bearer token and JSON body.
+    pub async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> TestResponse {
+        let mut builder = Request::builder().method(method).uri(uri);
+        if let Some(token) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let request = match body {
+            Some(json) => builder
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(json.to_string())),
+            None => builder.body(Body::empty()),
+        };
+        self.call(request.unwrap()).await
+    }
+
+    /// Sends a prepared request.
+    pub async fn call(&self, request: Request<Body>) -> TestResponse {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router is infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("the body is readable")
+            .to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        TestResponse {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    /// GET with a token.
+    pub async fn get(&self, uri: &str, token: &str) -> TestResponse {
+        self.send(Method::GET, uri, Some(token), None).await
+    }
+
+    /// POST JSON with a token.
+    pub async fn post(&self, uri: &str, token: &str, body: Value) -> TestResponse {
+        self.send(Method::POST, uri, Some(token), Some(body)).await
+    }
+
+    /// Registers a client of `kind`, returning its id and secret.
+    pub async fn register_client(&self, kind: ClientKind) -> (String, String) {
+        let client = self
+            .services
+            .register_client(&Actor::system("test"), kind, "test channel")
+            .await
+            .unwrap();
+        (client.client_id, client.client_secret.expose().to_owned())
+    }
+
+    /// A client-credentials token for a new client of `kind`, obtained over HTTP.
+    pub async fn client_token(&self, kind: ClientKind) -> String {
+        let (id, secret) = self.register_client(kind).await;
+        let response = self
+            .send(
+                Method::POST,
+                "/v1/oauth/token",
+                None,
+                Some(json!({ "grant_type": "client_credentials", "client_id": id, "client_secret": secret })),
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+        response.body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates a staff user with `role` (username unique in this database).
+    pub async fn create_staff(&self, role: Role) -> String {
+        let username = format!(
+            "{}_{}",
+            role.as_str(),
+            &uuid::Uuid::new_v4().simple().to_string()[..6]
+        );
+        self.services
+            .create_staff(
+                &Actor::system("test"),
+                &username,
+                role,
+                SecretString::from(STAFF_PASSWORD),
+            )
+            .await
+            .unwrap();
+        username
+    }
+
+    /// A staff session token for a new staff user with `role`, logged in through a hall client.
+    pub async fn staff_token(&self, role: Role) -> String {
+        let hall = self.client_token(ClientKind::ServiceHall).await;
+        let username = self.create_staff(role).await;
+        let response = self
+            .post(
+                "/v1/staff/sessions",
+                &hall,
+                json!({ "username": username, "password": STAFF_PASSWORD }),
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+        response.body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// Enrols a valid employee and returns the response body.
+    pub async fn enrol_employee(&self, token: &str) -> Value {
+        let response = self
+            .post("/v1/persons", token, employee_body(&ids::fresh_id_number()))
+            .await;
+        assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+        response.body
+    }
+
+    /// Enrols a valid employee and returns the person number.
+    pub async fn enrolled_person_no(&self, token: &str) -> String {
+        self.enrol_employee(token).await["person_no"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// The number of audit rows with `action` about `subject_id`.
+    pub async fn audit_count(&self, action: &str, subject_id: &str) -> i64 {
+        sqlx::query_scalar(
+            "SELECT count(*) FROM audit_events WHERE action = $1 AND subject_id = $2",
+        )
+        .bind(action)
+        .bind(subject_id)
+        .fetch_one(&self.pool)
+        .await
+        .unwrap()
+    }
+}
+
+/// A valid employee enrolment body for `id_number`.
+pub fn employee_body(id_number: &str) -> Value {
+    json!({
+        "id_number": id_number,
+        "name": "王芳",
+        "phone": "13812345678",
+        "insurance_type": "310",
+        "region_code": "410105",
+        "employer": { "credit_code": "91350100M000100Y43", "name": "郑州示例科技有限公司" }
+    })
+}
