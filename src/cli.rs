@@ -15,6 +15,8 @@ use crate::clock::SystemClock;
 use crate::config::Settings;
 use crate::db::{self, Database};
 use crate::services::Services;
+use crate::services::clients::ClientBinding;
+use crate::services::institutions::NewInstitution;
 use crate::startup::Application;
 
 /// medcard: back office of the Zhengzhou medical-insurance card.
@@ -45,6 +47,16 @@ enum Command {
         #[command(subcommand)]
         command: StaffCommand,
     },
+    /// Manage designated institutions.
+    Institution {
+        #[command(subcommand)]
+        command: InstitutionCommand,
+    },
+    /// Background jobs.
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,7 +67,36 @@ enum ClientCommand {
         kind: ClientKind,
         #[arg(long)]
         name: String,
+        /// The bank a `bank` client acts for (e.g. ICBC, CCB, ABC, BOC, BOCOM).
+        #[arg(long)]
+        bank: Option<String>,
+        /// The institution an `institution` client acts for (see `institution create`).
+        #[arg(long)]
+        institution: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum InstitutionCommand {
+    /// Register a designated hospital or pharmacy; prints it as JSON.
+    Create {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// `hospital` or `pharmacy`.
+        #[arg(long, default_value = "hospital")]
+        kind: String,
+        /// Whether it activates cards at its counter.
+        #[arg(long)]
+        offers_activation: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum JobsCommand {
+    /// Run every background job once (what `serve` does every `jobs.interval_secs`).
+    Run,
 }
 
 #[derive(Debug, Subcommand)]
@@ -93,19 +134,13 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve { listen: None }) {
         Command::Serve { listen } => {
             let listen = listen.unwrap_or(settings.server.listen);
-            Application::build(settings, listen)
-                .await?
-                .run_until_stopped()
-                .await
+            Application::build(settings, listen).await?.run_until_stopped().await
         }
         Command::Migrate => with_services(settings, |_| async { Ok(()) }).await,
-        Command::Client {
-            command: ClientCommand::Create { kind, name },
-        } => {
+        Command::Client { command: ClientCommand::Create { kind, name, bank, institution } } => {
             with_services(settings, |services| async move {
-                let client = services
-                    .register_client(&Actor::system("cli"), kind, &name)
-                    .await?;
+                let binding = ClientBinding { bank_code: bank, institution_code: institution };
+                let client = services.register_client(&Actor::system("cli"), kind, &name, &binding).await?;
                 print_json(&json!({
                     "client_id": client.client_id,
                     "client_secret": client.client_secret.expose(),
@@ -116,9 +151,31 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             })
             .await
         }
-        Command::Staff {
-            command: StaffCommand::Create { username, role },
-        } => {
+        Command::Institution { command: InstitutionCommand::Create { code, name, kind, offers_activation } } => {
+            with_services(settings, |services| async move {
+                let new = NewInstitution { code, name, kind, offers_activation };
+                let row = services.create_institution(&Actor::system("cli"), new).await?;
+                print_json(&json!({
+                    "institution_code": row.institution_code,
+                    "name": row.name,
+                    "kind": row.kind,
+                    "offers_activation": row.offers_activation,
+                }));
+                Ok(())
+            })
+            .await
+        }
+        Command::Jobs { command: JobsCommand::Run } => {
+            with_services(settings, |services| async move {
+                let done = crate::jobs::run_all_once(&services).await;
+                let rows: serde_json::Map<String, serde_json::Value> =
+                    done.into_iter().map(|(job, rows)| (job.name().to_owned(), json!(rows))).collect();
+                print_json(&serde_json::Value::Object(rows));
+                Ok(())
+            })
+            .await
+        }
+        Command::Staff { command: StaffCommand::Create { username, role } } => {
             let password = staff_password()?;
             with_services(settings, |services| async move {
                 let staff = services.create_staff(&Actor::system("cli"), &username, role, password).await?;
@@ -139,11 +196,8 @@ where
     let database = Database::open(&settings.database).await?;
     let outcome = async {
         db::migrate(&database.pool).await?;
-        let services = Services {
-            pool: database.pool.clone(),
-            clock: Arc::new(SystemClock),
-            settings: Arc::new(settings),
-        };
+        let state = crate::startup::state(database.pool.clone(), Arc::new(SystemClock), Arc::new(settings));
+        let services = state.services;
         work(services).await.map_err(describe)
     }
     .await;
@@ -165,23 +219,13 @@ fn staff_password() -> anyhow::Result<SecretString> {
     }
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
-        eprintln!(
-            "password for the new staff account (input is shown; prefer MEDCARD_STAFF_PASSWORD):"
-        );
+        eprintln!("password for the new staff account (input is shown; prefer MEDCARD_STAFF_PASSWORD):");
     }
     let mut line = String::new();
-    stdin
-        .lock()
-        .read_line(&mut line)
-        .context("reading the password from standard input")?;
-    Ok(SecretString::from(
-        line.trim_end_matches(['\r', '\n']).to_owned(),
-    ))
+    stdin.lock().read_line(&mut line).context("reading the password from standard input")?;
+    Ok(SecretString::from(line.trim_end_matches(['\r', '\n']).to_owned()))
 }
 
 fn print_json(value: &serde_json::Value) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).expect("JSON values serialise")
-    );
+    println!("{}", serde_json::to_string_pretty(value).expect("JSON values serialise"));
 }

@@ -24,6 +24,8 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
     pub log: LogSettings,
+    pub cards: CardSettings,
+    pub jobs: JobSettings,
 }
 
 /// The HTTP listener.
@@ -57,6 +59,24 @@ pub struct AuthSettings {
     pub argon2_iterations: u32,
 }
 
+/// Card rules that are policy, not law.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardSettings {
+    pub temporary_loss_working_days: u32,
+    pub replacement_ready_working_days: u32,
+    pub validity_years: u32,
+    pub expiry_replacement_window_days: i64,
+    pub password_max_failures: i32,
+}
+
+/// The background job runner.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobSettings {
+    pub interval_secs: u64,
+}
+
 /// Log output.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -82,37 +102,25 @@ impl Settings {
         }
         figment
             .merge(medcard_env())
-            .merge(
-                Env::raw()
-                    .only(&["DATABASE_URL"])
-                    .map(|_| "database.url".into()),
-            )
+            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database.url".into()))
             .extract()
             .map_err(Box::new)
     }
 
     /// The defaults alone, ignoring the environment (tests start from these).
     pub fn defaults() -> Self {
-        Figment::from(Toml::string(DEFAULTS))
-            .extract()
-            .expect("config/default.toml is valid")
+        Figment::from(Toml::string(DEFAULTS)).extract().expect("config/default.toml is valid")
     }
 }
 
 /// `MEDCARD_LOG_FORMAT` → `log.format`: the first word after the prefix names the section.
 fn medcard_env() -> Env {
-    Env::prefixed("MEDCARD_")
-        .filter(|key| {
-            !NON_CONFIG_ENV
-                .iter()
-                .any(|k| key.as_str().eq_ignore_ascii_case(k))
-        })
-        .map(
-            |key| match key.as_str().to_ascii_lowercase().split_once('_') {
-                Some((section, rest)) => format!("{section}.{rest}").into(),
-                None => key.into(),
-            },
-        )
+    Env::prefixed("MEDCARD_").filter(|key| !NON_CONFIG_ENV.iter().any(|k| key.as_str().eq_ignore_ascii_case(k))).map(
+        |key| match key.as_str().to_ascii_lowercase().split_once('_') {
+            Some((section, rest)) => format!("{section}.{rest}").into(),
+            None => key.into(),
+        },
+    )
 }
 
 impl AuthSettings {

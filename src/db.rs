@@ -30,21 +30,14 @@ impl Database {
     pub async fn open(settings: &DatabaseSettings) -> anyhow::Result<Self> {
         match &settings.url {
             Some(url) => {
-                let options = PgConnectOptions::from_str(url.expose_secret())
-                    .context("parsing DATABASE_URL")?;
-                Ok(Self {
-                    pool: pool(options, settings),
-                    cluster: None,
-                })
+                let options = PgConnectOptions::from_str(url.expose_secret()).context("parsing DATABASE_URL")?;
+                Ok(Self { pool: pool(options, settings), cluster: None })
             }
             None => {
                 let cluster = Cluster::start(&settings.embedded_dir, Durability::Durable).await?;
                 cluster.ensure_database(EMBEDDED_DATABASE).await?;
                 let pool = pool(cluster.connect_options(EMBEDDED_DATABASE), settings);
-                Ok(Self {
-                    pool,
-                    cluster: Some(cluster),
-                })
+                Ok(Self { pool, cluster: Some(cluster) })
             }
         }
     }
@@ -75,8 +68,7 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
 
 /// Whether every compiled-in migration has been applied.
 pub async fn migrations_applied(pool: &PgPool) -> anyhow::Result<bool> {
-    let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
-        .fetch_one(pool)
-        .await?;
+    let applied: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success").fetch_one(pool).await?;
     Ok(applied as usize >= MIGRATOR.iter().count())
 }

@@ -61,17 +61,11 @@ impl Cluster {
         }
         if let Some(port) = running_port(&dir).await {
             tracing::info!(port, dir = %dir.display(), "reusing the running private PostgreSQL");
-            return Ok(Self {
-                port,
-                watchdog: None,
-            });
+            return Ok(Self { port, watchdog: None });
         }
         let port = free_port()?;
         let watchdog = spawn_watchdog(&bin_dir, &dir, port, durability, &owner)?;
-        let cluster = Self {
-            port,
-            watchdog: Some(watchdog),
-        };
+        let cluster = Self { port, watchdog: Some(watchdog) };
         wait_until_ready(port, &dir).await?;
         tracing::info!(port, dir = %dir.display(), "started the private PostgreSQL");
         Ok(cluster)
@@ -85,14 +79,12 @@ impl Cluster {
     /// Creates `database` unless it exists.
     pub async fn ensure_database(&self, database: &str) -> anyhow::Result<()> {
         let mut conn = self.connect_options("postgres").connect().await?;
-        let exists: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-                .bind(database)
-                .fetch_one(&mut conn)
-                .await?;
+        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(database)
+            .fetch_one(&mut conn)
+            .await?;
         if !exists {
-            conn.execute(format!("CREATE DATABASE \"{database}\"").as_str())
-                .await?;
+            conn.execute(format!("CREATE DATABASE \"{database}\"").as_str()).await?;
         }
         conn.close().await?;
         Ok(())
@@ -116,11 +108,7 @@ impl Cluster {
 }
 
 fn options(port: u16) -> PgConnectOptions {
-    PgConnectOptions::new()
-        .host("127.0.0.1")
-        .port(port)
-        .username(SUPERUSER)
-        .disable_statement_logging()
+    PgConnectOptions::new().host("127.0.0.1").port(port).username(SUPERUSER).disable_statement_logging()
 }
 
 /// Finds the directory holding `initdb` and `postgres`.
@@ -135,21 +123,8 @@ pub fn locate_binaries() -> anyhow::Result<PathBuf> {
         .into_iter()
         .chain(versioned_dirs("/usr/lib/postgresql", "bin"))
         .chain(versioned_dirs("/usr/pgsql-", "bin"))
-        .chain(
-            [
-                "/usr/local/pgsql/bin",
-                "/opt/homebrew/bin",
-                "/usr/local/bin",
-                "/usr/bin",
-            ]
-            .map(PathBuf::from),
-        )
-        .chain(
-            std::env::var_os("PATH")
-                .iter()
-                .flat_map(std::env::split_paths)
-                .collect::<Vec<_>>(),
-        );
+        .chain(["/usr/local/pgsql/bin", "/opt/homebrew/bin", "/usr/local/bin", "/usr/bin"].map(PathBuf::from))
+        .chain(std::env::var_os("PATH").iter().flat_map(std::env::split_paths).collect::<Vec<_>>());
     for dir in candidates {
         if has_server(&dir) {
             return Ok(dir);
@@ -191,11 +166,7 @@ enum ClusterOwner {
 
 impl ClusterOwner {
     fn detect() -> anyhow::Result<Self> {
-        if std::fs::metadata("/proc/self")
-            .map(|m| m.uid())
-            .unwrap_or(1)
-            != 0
-        {
+        if std::fs::metadata("/proc/self").map(|m| m.uid()).unwrap_or(1) != 0 {
             return Ok(Self::CurrentUser);
         }
         let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
@@ -247,25 +218,13 @@ async fn initdb(bin_dir: &Path, dir: &Path, owner: &ClusterOwner) -> anyhow::Res
     let output = tokio::process::Command::from(owner.command(&bin_dir.join("initdb")))
         .arg("-D")
         .arg(dir.join("data"))
-        .args([
-            "-U",
-            SUPERUSER,
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--locale=C",
-            "--no-sync",
-        ])
+        .args(["-U", SUPERUSER, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
         .stdin(Stdio::null())
         .output()
         .await
         .context("running initdb")?;
     if !output.status.success() {
-        bail!(
-            "initdb failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        );
+        bail!("initdb failed: {}", String::from_utf8_lossy(&output.stderr).trim());
     }
     Ok(())
 }
@@ -298,10 +257,9 @@ fn spawn_watchdog(
 ) -> anyhow::Result<(Child, ChildStdin)> {
     let (mode, tuning) = match durability {
         Durability::Durable => ("durable", ""),
-        Durability::Throwaway => (
-            "throwaway",
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
-        ),
+        Durability::Throwaway => {
+            ("throwaway", "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300")
+        }
     };
     // A std (not tokio) child: the cluster outlives the runtime that started it in tests.
     let mut child = owner

@@ -12,11 +12,7 @@ pub enum Error {
     Malformed { code: &'static str, detail: String },
     /// The request was read but a value breaks a rule: 422.
     #[error("{code}: {detail}")]
-    Invalid {
-        code: &'static str,
-        detail: String,
-        params: Params,
-    },
+    Invalid { code: &'static str, detail: String, params: Params },
     /// No valid credentials: 401.
     #[error("{code}")]
     Unauthenticated { code: &'static str },
@@ -28,11 +24,7 @@ pub enum Error {
     NotFound { code: &'static str },
     /// The request conflicts with the current state (illegal transition, duplicate): 409.
     #[error("{code}: {detail}")]
-    Conflict {
-        code: &'static str,
-        detail: String,
-        params: Params,
-    },
+    Conflict { code: &'static str, detail: String, params: Params },
     /// The account is locked for now: 423.
     #[error("{code}")]
     Locked { code: &'static str, params: Params },
@@ -52,28 +44,25 @@ impl Error {
     pub fn invalid_field(code: &'static str, field: &str, detail: impl ToString) -> Self {
         let mut params = Params::new();
         params.insert("field".into(), Value::from(field));
-        Self::Invalid {
-            code,
-            detail: detail.to_string(),
-            params,
-        }
+        Self::Invalid { code, detail: detail.to_string(), params }
     }
 
     /// A 409 with extra members such as the current state.
     pub fn conflict(code: &'static str, detail: impl ToString, params: Params) -> Self {
-        Self::Conflict {
-            code,
-            detail: detail.to_string(),
-            params,
+        Self::Conflict { code, detail: detail.to_string(), params }
+    }
+
+    /// Adds an extra member to a problem that carries parameters.
+    pub fn with_param(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+        if let Self::Invalid { params, .. } | Self::Conflict { params, .. } | Self::Locked { params, .. } = &mut self {
+            params.insert(key.into(), value.into());
         }
+        self
     }
 
     /// A 403 for a missing scope or permission.
     pub fn forbidden(code: &'static str, detail: impl ToString) -> Self {
-        Self::Forbidden {
-            code,
-            detail: detail.to_string(),
-        }
+        Self::Forbidden { code, detail: detail.to_string() }
     }
 }
 

@@ -5,6 +5,7 @@
 //! share.
 
 pub mod auth;
+pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -13,6 +14,7 @@ pub mod domain;
 pub mod embedded_pg;
 pub mod error;
 pub mod http;
+pub mod jobs;
 pub mod services;
 pub mod startup;
 pub mod storage;

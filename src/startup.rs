@@ -2,33 +2,32 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
 use tokio::net::TcpListener;
 
+use crate::calendar::WorkingCalendar;
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Settings;
 use crate::db::{self, Database};
 use crate::http::{self, AppState};
+use crate::jobs;
 use crate::services::Services;
 
 /// The shared state for a pool, a clock and settings.
 pub fn state(pool: sqlx::PgPool, clock: SharedClock, settings: Arc<Settings>) -> AppState {
-    AppState {
-        services: Services {
-            pool,
-            clock,
-            settings,
-        },
-        metrics: http::metrics::handle(),
-    }
+    let calendar = Arc::new(WorkingCalendar::standard());
+    let services = Services { pool, clock, calendar, settings };
+    AppState { services, metrics: http::metrics::handle() }
 }
 
 /// A bound, migrated, ready-to-serve application.
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    services: Services,
     database: Database,
 }
 
@@ -37,40 +36,47 @@ impl Application {
     pub async fn build(settings: Settings, listen: SocketAddr) -> anyhow::Result<Self> {
         let database = Database::open(&settings.database).await?;
         db::migrate(&database.pool).await?;
-        let listener = TcpListener::bind(listen)
-            .await
-            .with_context(|| format!("binding {listen}"))?;
-        let state = state(
-            database.pool.clone(),
-            Arc::new(SystemClock),
-            Arc::new(settings),
-        );
-        Ok(Self {
-            listener,
-            router: http::app(state),
-            database,
-        })
+        let listener = TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+        let state = state(database.pool.clone(), Arc::new(SystemClock), Arc::new(settings));
+        let services = state.services.clone();
+        warn_if_calendar_is_short(&services);
+        Ok(Self { listener, router: http::app(state), services, database })
     }
 
     /// The address actually bound.
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .expect("a bound listener has an address")
+        self.listener.local_addr().expect("a bound listener has an address")
     }
 
     /// Serves until SIGTERM or Ctrl-C, lets requests in flight finish, then closes the database.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!(addr = %self.local_addr(), "medcard is serving");
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        let (stop_jobs, stop_signal) = tokio::sync::watch::channel(false);
+        let interval = Duration::from_secs(self.services.settings.jobs.interval_secs.max(1));
+        let jobs = tokio::spawn(jobs::run_until_stopped(self.services.clone(), interval, stop_signal));
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
         tracing::info!("shutting down");
+        stop_jobs.send(true).ok();
+        jobs.await.ok();
         self.database.close().await;
         Ok(())
+    }
+}
+
+/// Working-day rules past the calendar's last year fall back to Monday–Friday: say so.
+fn warn_if_calendar_is_short(services: &Services) {
+    use chrono::Datelike;
+    let year = services.clock.today().year();
+    for y in [year, year + 1] {
+        if !services.calendar.covers(y) {
+            tracing::warn!(year = y, "config/calendar.toml has no holidays for this year: only weekends are skipped");
+        } else if services.calendar.is_provisional(y) {
+            tracing::warn!(
+                year = y,
+                "the calendar for this year is provisional until the State Council notice is added"
+            );
+        }
     }
 }
 

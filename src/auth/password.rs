@@ -1,9 +1,7 @@
 //! Password hashing with argon2id, always off the async runtime (a hash costs tens of
 //! milliseconds by design).
 
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -26,9 +24,7 @@ pub async fn verify(password: SecretString, stored: String) -> anyhow::Result<bo
             return false;
         };
         // Verification reads the cost from the stored hash itself.
-        Argon2::default()
-            .verify_password(password.expose_secret().as_bytes(), &parsed)
-            .is_ok()
+        Argon2::default().verify_password(password.expose_secret().as_bytes(), &parsed).is_ok()
     })
     .await
     .map_err(Into::into)
@@ -40,4 +36,5 @@ fn hasher(params: Params) -> Argon2<'static> {
 
 /// A valid hash of nothing in particular, verified against when a username is unknown so
 /// that unknown and known usernames take the same time to refuse.
-pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2VbqsIuTlB6fcRIkoEOfWPeNaTzq4KkEOMFqVcS/kHg";
+pub const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2VbqsIuTlB6fcRIkoEOfWPeNaTzq4KkEOMFqVcS/kHg";

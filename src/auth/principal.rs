@@ -22,6 +22,10 @@ pub struct Principal {
     pub client_kind: ClientKind,
     pub staff: Option<StaffIdentity>,
     pub scopes: Vec<Scope>,
+    /// The bank a bank client acts for.
+    pub bank_code: Option<String>,
+    /// The institution an institution client acts for.
+    pub institution_code: Option<String>,
     /// SHA-256 of the presented token, so the session can be revoked.
     pub token_hash: Vec<u8>,
 }
@@ -37,6 +41,11 @@ impl Principal {
                 format!("this operation needs the scope {}", scope.as_str()),
             ))
         }
+    }
+
+    /// Whether the token carries `scope`.
+    pub fn has(&self, scope: Scope) -> bool {
+        self.scopes.contains(&scope)
     }
 
     /// Whether ID numbers and phones may be shown unmasked.

@@ -61,6 +61,10 @@ scopes! {
     CardsReplace => "cards:replace",
     /// Freeze and unfreeze cards; reset card passwords.
     CardsFreeze => "cards:freeze",
+    /// Change a card password (old and new).
+    CardsPassword => "cards:password",
+    /// Reset a card password with the holder's identity verified (hall); unlocks it.
+    CardsPasswordReset => "cards:password_reset",
     /// Verify a card password.
     CardsVerifyPassword => "cards:verify_password",
     /// Activate the electronic voucher.
@@ -86,9 +90,7 @@ scopes! {
 }
 
 /// The kind of an API client: one per channel of SPEC §4.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 #[value(rename_all = "snake_case")]
 pub enum ClientKind {
@@ -146,58 +148,30 @@ impl ClientKind {
         use Scope::*;
         match self {
             Self::WechatOfficialAccount => &[PersonSessionsOpen, SelfRead, CardsLossTemporary],
-            Self::Yushiban => &[
-                PersonSessionsOpen,
-                SelfRead,
-                CardsLossTemporary,
-                RemoteFilingsWrite,
-                FamilyWrite,
-            ],
+            Self::Yushiban => &[PersonSessionsOpen, SelfRead, CardsLossTemporary, RemoteFilingsWrite, FamilyWrite],
             Self::ProvincialPlatform => &[PersonSessionsOpen, SelfRead, StatementsExport],
-            Self::NationalApp => &[
-                PersonSessionsOpen,
-                SelfRead,
-                CardsLossTemporary,
-                EVouchersActivate,
-                RemoteFilingsWrite,
-                FamilyWrite,
-            ],
-            Self::Zhenghaoban => &[
-                PersonSessionsOpen,
-                SelfRead,
-                CardsLossTemporary,
-                EVouchersActivate,
-            ],
+            Self::NationalApp => {
+                &[PersonSessionsOpen, SelfRead, CardsLossTemporary, EVouchersActivate, RemoteFilingsWrite, FamilyWrite]
+            }
+            Self::Zhenghaoban => &[PersonSessionsOpen, SelfRead, CardsLossTemporary, EVouchersActivate],
             Self::ServiceHall => &[StaffSessionsOpen],
-            Self::Institution => &[
-                CardHolderRead,
-                CardsActivate,
-                CardsVerifyPassword,
-                SettlementsWrite,
-            ],
+            Self::Institution => &[CardHolderRead, CardsActivate, CardsVerifyPassword, SettlementsWrite],
             Self::Terminal => &[
                 PersonSessionsOpen,
                 CardHolderRead,
                 CardsActivate,
+                CardsPassword,
                 CardsVerifyPassword,
                 StatementsExport,
             ],
-            Self::Bank => &[
-                CardsIssue,
-                CardsActivate,
-                CardsLossFormal,
-                CardsReplace,
-                ContributionsPay,
-            ],
+            Self::Bank => &[CardsIssue, CardsActivate, CardsLossFormal, CardsReplace, ContributionsPay],
             Self::TaxBureau => &[ContributionsPay, ContributionsArrive],
         }
     }
 }
 
 /// A staff role at the service hall.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 #[value(rename_all = "snake_case")]
 pub enum Role {
@@ -233,22 +207,24 @@ impl Role {
     /// The permissions a staff token of this role carries.
     pub fn permissions(self) -> &'static [Scope] {
         use Scope::*;
-        const CLERK: &[Scope] = &[
-            PersonsRead,
-            PersonsEnrol,
-            PersonsStatus,
-            CardsIssue,
-            CardsActivate,
-            CardsLossTemporary,
-            CardsLossFormal,
-            CardsReplace,
-            CardsFreeze,
-            RemoteFilingsWrite,
-            FamilyWrite,
-            StatementsExport,
-        ];
         match self {
-            Self::Clerk => CLERK,
+            Self::Clerk => &[
+                PersonsRead,
+                PersonsEnrol,
+                PersonsStatus,
+                CardsIssue,
+                CardsActivate,
+                CardsLossTemporary,
+                CardsLossFormal,
+                CardsReplace,
+                CardsFreeze,
+                CardsPassword,
+                CardsPasswordReset,
+                RemoteFilingsWrite,
+                FamilyWrite,
+                StatementsExport,
+            ],
+            // A clerk's rights, plus unmasked PII and manual arrival.
             Self::Supervisor => &[
                 PersonsRead,
                 PersonsEnrol,
@@ -259,6 +235,8 @@ impl Role {
                 CardsLossFormal,
                 CardsReplace,
                 CardsFreeze,
+                CardsPassword,
+                CardsPasswordReset,
                 RemoteFilingsWrite,
                 FamilyWrite,
                 StatementsExport,
@@ -291,5 +269,12 @@ mod tests {
         }
         assert!(!Role::Clerk.permissions().contains(&Scope::PiiRead));
         assert!(Role::Supervisor.permissions().contains(&Scope::PiiRead));
+    }
+
+    #[test]
+    fn a_supervisor_holds_every_clerk_permission() {
+        for scope in Role::Clerk.permissions() {
+            assert!(Role::Supervisor.permissions().contains(scope), "{scope:?}");
+        }
     }
 }

@@ -4,9 +4,7 @@
 const CHARSET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 /// Weights of the first 17 characters.
-const WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 /// Why a string is not a credit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -36,9 +34,7 @@ impl CreditCode {
     pub fn parse(raw: &str) -> Result<Self, CreditCodeError> {
         let code = raw.trim().to_ascii_uppercase();
         let values: Option<Vec<u32>> = code.bytes().map(value_of).collect();
-        let values = values
-            .filter(|v| v.len() == 18)
-            .ok_or(CreditCodeError::Format)?;
+        let values = values.filter(|v| v.len() == 18).ok_or(CreditCodeError::Format)?;
         let sum: u32 = values[..17].iter().zip(WEIGHTS).map(|(v, w)| v * w).sum();
         let expected = (31 - sum % 31) % 31;
         if values[17] != expected {
@@ -73,17 +69,8 @@ mod tests {
     #[test]
     fn a_published_code_checks_and_a_changed_one_does_not() {
         assert!(CreditCode::parse("91350100M000100Y43").is_ok());
-        assert_eq!(
-            CreditCode::parse("91350100M000100Y44"),
-            Err(CreditCodeError::CheckCharacter)
-        );
-        assert_eq!(
-            CreditCode::parse("91350100M000100Y4"),
-            Err(CreditCodeError::Format)
-        );
-        assert_eq!(
-            CreditCode::parse("91350100I000100Y43"),
-            Err(CreditCodeError::Format)
-        );
+        assert_eq!(CreditCode::parse("91350100M000100Y44"), Err(CreditCodeError::CheckCharacter));
+        assert_eq!(CreditCode::parse("91350100M000100Y4"), Err(CreditCodeError::Format));
+        assert_eq!(CreditCode::parse("91350100I000100Y43"), Err(CreditCodeError::Format));
     }
 }

@@ -8,8 +8,8 @@ use super::Gender;
 
 /// Province-level codes of GB/T 2260 (the first two digits of every ID number).
 const PROVINCE_CODES: [u8; 34] = [
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
-    53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63,
+    64, 65, 71, 81, 82,
 ];
 
 /// ISO 7064 MOD 11-2 weights for the first 17 digits.
@@ -85,11 +85,7 @@ impl IdNumber {
     /// Gender from the parity of the sequence digit (17th): odd is male.
     pub fn gender(&self) -> Gender {
         let digit = self.0.as_bytes()[16] - b'0';
-        if digit % 2 == 1 {
-            Gender::Male
-        } else {
-            Gender::Female
-        }
+        if digit % 2 == 1 { Gender::Male } else { Gender::Female }
     }
 
     /// The display form: region kept, the rest but the last four characters hidden.
@@ -108,11 +104,7 @@ pub fn mask_id_number(full: &str) -> String {
 
 /// Computes the MOD 11-2 check character of the first 17 digits.
 pub fn check_char(first17: &str) -> char {
-    let sum: u32 = first17
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
+    let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
     CHECK_CHARS[(sum % 11) as usize]
 }
 
@@ -153,10 +145,7 @@ mod tests {
     fn a_known_good_number_parses_and_yields_birth_date_and_gender() {
         let id = IdNumber::parse("11010519491231002x", today()).unwrap();
         assert_eq!(id.as_str(), "11010519491231002X");
-        assert_eq!(
-            id.birth_date(),
-            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
-        );
+        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
         assert_eq!(id.gender(), Gender::Female);
         assert_eq!(id.masked(), "110105********002X");
     }

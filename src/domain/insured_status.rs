@@ -23,12 +23,7 @@ pub enum InsuredStatus {
 
 impl InsuredStatus {
     /// Every status, for exhaustive tests and documentation.
-    pub const ALL: [Self; 4] = [
-        Self::Normal,
-        Self::InArrears,
-        Self::Sealed,
-        Self::TransferredOut,
-    ];
+    pub const ALL: [Self; 4] = [Self::Normal, Self::InArrears, Self::Sealed, Self::TransferredOut];
 
     /// Parses the snake_case code used in the API.
     pub fn parse(raw: &str) -> Option<Self> {
@@ -103,51 +98,15 @@ const TRANSFER_OUT_REASONS: &[&str] = &["relocation", "new_employer_elsewhere"];
 
 /// The whole machine. Anything not listed is illegal.
 const RULES: &[StatusRule] = &[
-    rule(
-        Normal,
-        InArrears,
-        System,
-        &["contribution_unpaid"],
-        RegionRole::None,
-    ),
-    rule(
-        InArrears,
-        Normal,
-        System,
-        &["contributions_arrived"],
-        RegionRole::None,
-    ),
+    rule(Normal, InArrears, System, &["contribution_unpaid"], RegionRole::None),
+    rule(InArrears, Normal, System, &["contributions_arrived"], RegionRole::None),
     rule(Normal, Sealed, Hall, SEAL_REASONS, RegionRole::None),
     rule(InArrears, Sealed, Hall, SEAL_REASONS, RegionRole::None),
     rule(Sealed, Normal, Hall, UNSEAL_REASONS, RegionRole::None),
-    rule(
-        Normal,
-        TransferredOut,
-        Hall,
-        TRANSFER_OUT_REASONS,
-        RegionRole::Target,
-    ),
-    rule(
-        InArrears,
-        TransferredOut,
-        Hall,
-        TRANSFER_OUT_REASONS,
-        RegionRole::Target,
-    ),
-    rule(
-        Sealed,
-        TransferredOut,
-        Hall,
-        TRANSFER_OUT_REASONS,
-        RegionRole::Target,
-    ),
-    rule(
-        TransferredOut,
-        Normal,
-        Hall,
-        &["transfer_in"],
-        RegionRole::Source,
-    ),
+    rule(Normal, TransferredOut, Hall, TRANSFER_OUT_REASONS, RegionRole::Target),
+    rule(InArrears, TransferredOut, Hall, TRANSFER_OUT_REASONS, RegionRole::Target),
+    rule(Sealed, TransferredOut, Hall, TRANSFER_OUT_REASONS, RegionRole::Target),
+    rule(TransferredOut, Normal, Hall, &["transfer_in"], RegionRole::Source),
 ];
 
 const fn rule(
@@ -157,13 +116,7 @@ const fn rule(
     reasons: &'static [&'static str],
     region: RegionRole,
 ) -> StatusRule {
-    StatusRule {
-        from,
-        to,
-        initiator,
-        reasons,
-        region,
-    }
+    StatusRule { from, to, initiator, reasons, region }
 }
 
 impl StatusRule {
@@ -185,10 +138,7 @@ impl StatusRule {
     /// When the change takes effect and, for arrears, from when benefits are suspended.
     pub fn effect(&self, today: NaiveDate) -> StatusChange {
         let benefits_suspended_from = (self.to == InArrears).then(|| first_of_next_month(today));
-        StatusChange {
-            effective_date: benefits_suspended_from.unwrap_or(today),
-            benefits_suspended_from,
-        }
+        StatusChange { effective_date: benefits_suspended_from.unwrap_or(today), benefits_suspended_from }
     }
 }
 
@@ -201,11 +151,7 @@ pub struct StatusChange {
 }
 
 fn first_of_next_month(day: NaiveDate) -> NaiveDate {
-    let (year, month) = if day.month() == 12 {
-        (day.year() + 1, 1)
-    } else {
-        (day.year(), day.month() + 1)
-    };
+    let (year, month) = if day.month() == 12 { (day.year() + 1, 1) } else { (day.year(), day.month() + 1) };
     NaiveDate::from_ymd_opt(year, month, 1).expect("the first of a month exists")
 }
 
@@ -217,10 +163,7 @@ mod tests {
     fn arrears_suspend_benefits_from_the_first_of_the_next_month_across_a_year_end() {
         let rule = StatusRule::find(Normal, InArrears).unwrap();
         let change = rule.effect(NaiveDate::from_ymd_opt(2026, 12, 20).unwrap());
-        assert_eq!(
-            change.benefits_suspended_from,
-            NaiveDate::from_ymd_opt(2027, 1, 1)
-        );
+        assert_eq!(change.benefits_suspended_from, NaiveDate::from_ymd_opt(2027, 1, 1));
     }
 
     #[test]

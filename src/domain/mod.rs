@@ -1,6 +1,9 @@
 //! Domain types: every value a client sends is parsed into one of these at the edge, so the
 //! services only ever see well-formed data.
 
+mod agent;
+mod card;
+mod card_password;
 mod credit_code;
 mod id_number;
 mod insurance_type;
@@ -10,12 +13,13 @@ mod person_no;
 mod phone;
 mod region;
 
+pub use agent::{MINOR_AGE, ProofKind, Relationship};
+pub use card::{CardAction, CardNo, CardState, card_transitions, next_card_state};
+pub use card_password::{CardPassword, CardPasswordError};
 pub use credit_code::{CreditCode, CreditCodeError, with_check_character};
 pub use id_number::{IdNumber, IdNumberError, check_char, mask_id_number};
 pub use insurance_type::InsuranceType;
-pub use insured_status::{
-    InsuredStatus, RegionRole, StatusChange, StatusRule, TransitionInitiator,
-};
+pub use insured_status::{InsuredStatus, RegionRole, StatusChange, StatusRule, TransitionInitiator};
 pub use person_name::{PersonName, PersonNameError};
 pub use person_no::PersonNo;
 pub use phone::{Phone, PhoneError, mask_phone};

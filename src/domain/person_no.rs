@@ -19,8 +19,7 @@ impl PersonNo {
 
     /// Parses a person number from a path or body; `None` when it cannot be one of ours.
     pub fn parse(raw: &str) -> Option<Self> {
-        let ok =
-            raw.len() == 16 && raw.starts_with("4101") && raw.bytes().all(|b| b.is_ascii_digit());
+        let ok = raw.len() == 16 && raw.starts_with("4101") && raw.bytes().all(|b| b.is_ascii_digit());
         ok.then(|| Self(raw.to_owned()))
     }
 

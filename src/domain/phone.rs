@@ -14,25 +14,14 @@ pub struct Phone(String);
 impl Phone {
     /// Parses a mobile number, tolerating a `+86`/`86` prefix and spaces or dashes.
     pub fn parse(raw: &str) -> Result<Self, PhoneError> {
-        let digits: String = raw
-            .trim()
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-'))
-            .collect();
+        let digits: String = raw.trim().chars().filter(|c| !matches!(c, ' ' | '-')).collect();
         let digits = digits
             .strip_prefix("+86")
             .or_else(|| digits.strip_prefix("86").filter(|rest| rest.len() == 11))
             .unwrap_or(&digits);
         let b = digits.as_bytes();
-        let ok = b.len() == 11
-            && b.iter().all(u8::is_ascii_digit)
-            && b[0] == b'1'
-            && (b'3'..=b'9').contains(&b[1]);
-        if ok {
-            Ok(Self(digits.to_owned()))
-        } else {
-            Err(PhoneError)
-        }
+        let ok = b.len() == 11 && b.iter().all(u8::is_ascii_digit) && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]);
+        if ok { Ok(Self(digits.to_owned())) } else { Err(PhoneError) }
     }
 
     /// The full number, for storage and PII-permitted readers.
@@ -64,14 +53,7 @@ mod tests {
         for good in ["13812345678", "+86 138-1234-5678", "8619912345678"] {
             assert!(Phone::parse(good).is_ok(), "{good}");
         }
-        for bad in [
-            "",
-            "1381234567",
-            "12812345678",
-            "23812345678",
-            "1381234567x",
-            "+1 13812345678",
-        ] {
+        for bad in ["", "1381234567", "12812345678", "23812345678", "1381234567x", "+1 13812345678"] {
             assert_eq!(Phone::parse(bad), Err(PhoneError), "{bad}");
         }
         assert_eq!(mask_phone("13812345678"), "138****5678");

@@ -55,32 +55,19 @@ impl RegionCode {
     /// Parses an insured region inside Zhengzhou (this pooling region).
     pub fn parse_zhengzhou(raw: &str) -> Result<Self, RegionError> {
         let code = Self::parse_any(raw)?;
-        if code.is_zhengzhou() {
-            Ok(code)
-        } else {
-            Err(RegionError::NotZhengzhou)
-        }
+        if code.is_zhengzhou() { Ok(code) } else { Err(RegionError::NotZhengzhou) }
     }
 
     /// Parses the other end of a transfer: a region outside Zhengzhou.
     pub fn parse_elsewhere(raw: &str) -> Result<Self, RegionError> {
         let code = Self::parse_any(raw)?;
-        if code.0.starts_with("4101") {
-            Err(RegionError::NotElsewhere)
-        } else {
-            Ok(code)
-        }
+        if code.0.starts_with("4101") { Err(RegionError::NotElsewhere) } else { Ok(code) }
     }
 
     fn parse_any(raw: &str) -> Result<Self, RegionError> {
         let raw = raw.trim();
-        let ok =
-            raw.len() == 6 && raw.bytes().all(|b| b.is_ascii_digit()) && !raw.starts_with("00");
-        if ok {
-            Ok(Self(raw.to_owned()))
-        } else {
-            Err(RegionError::Format)
-        }
+        let ok = raw.len() == 6 && raw.bytes().all(|b| b.is_ascii_digit()) && !raw.starts_with("00");
+        if ok { Ok(Self(raw.to_owned())) } else { Err(RegionError::Format) }
     }
 
     /// Whether this is one of Zhengzhou's listed codes.
@@ -90,10 +77,7 @@ impl RegionCode {
 
     /// The Chinese name of a Zhengzhou region, if it is one.
     pub fn zhengzhou_name(&self) -> Option<&'static str> {
-        ZHENGZHOU
-            .iter()
-            .find(|(code, _)| *code == self.0)
-            .map(|(_, name)| *name)
+        ZHENGZHOU.iter().find(|(code, _)| *code == self.0).map(|(_, name)| *name)
     }
 
     /// The code as stored.
@@ -115,18 +99,9 @@ mod tests {
     #[test]
     fn zhengzhou_codes_are_accepted_and_others_refused() {
         assert!(RegionCode::parse_zhengzhou("410105").is_ok());
-        assert_eq!(
-            RegionCode::parse_zhengzhou("410201"),
-            Err(RegionError::NotZhengzhou)
-        );
-        assert_eq!(
-            RegionCode::parse_zhengzhou("4101"),
-            Err(RegionError::Format)
-        );
-        assert_eq!(
-            RegionCode::parse_elsewhere("410105"),
-            Err(RegionError::NotElsewhere)
-        );
+        assert_eq!(RegionCode::parse_zhengzhou("410201"), Err(RegionError::NotZhengzhou));
+        assert_eq!(RegionCode::parse_zhengzhou("4101"), Err(RegionError::Format));
+        assert_eq!(RegionCode::parse_elsewhere("410105"), Err(RegionError::NotElsewhere));
         assert!(RegionCode::parse_elsewhere("110105").is_ok());
     }
 }

@@ -98,10 +98,7 @@ async fn list(
 ) -> Result<Json<AuditPage>, Error> {
     let limit = query.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
-        return Err(Error::Malformed {
-            code: "request.bad_query",
-            detail: "limit is between 1 and 200".into(),
-        });
+        return Err(Error::Malformed { code: "request.bad_query", detail: "limit is between 1 and 200".into() });
     }
     let before_id = query
         .cursor
@@ -126,8 +123,5 @@ async fn list(
         rows.truncate(limit as usize);
         rows.last().map(|r| r.id.to_string())
     });
-    Ok(Json(AuditPage {
-        items: rows.into_iter().map(Into::into).collect(),
-        next_cursor: next_cursor.flatten(),
-    }))
+    Ok(Json(AuditPage { items: rows.into_iter().map(Into::into).collect(), next_cursor: next_cursor.flatten() }))
 }

@@ -25,19 +25,14 @@ impl<T: serde::Serialize> IntoResponse for Json<T> {
 impl From<JsonRejection> for Error {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
-            JsonRejection::JsonDataError(err) => Error::Invalid {
-                code: "request.invalid_body",
-                detail: err.body_text(),
-                params: Default::default(),
-            },
+            JsonRejection::JsonDataError(err) => {
+                Error::Invalid { code: "request.invalid_body", detail: err.body_text(), params: Default::default() }
+            }
             JsonRejection::MissingJsonContentType(_) => Error::Malformed {
                 code: "request.unsupported_media_type",
                 detail: "send the body as application/json".into(),
             },
-            other => Error::Malformed {
-                code: "request.malformed_json",
-                detail: other.body_text(),
-            },
+            other => Error::Malformed { code: "request.malformed_json", detail: other.body_text() },
         }
     }
 }
@@ -49,10 +44,7 @@ pub struct Path<T>(pub T);
 
 impl From<PathRejection> for Error {
     fn from(rejection: PathRejection) -> Self {
-        Error::Malformed {
-            code: "request.bad_path",
-            detail: rejection.body_text(),
-        }
+        Error::Malformed { code: "request.bad_path", detail: rejection.body_text() }
     }
 }
 
@@ -63,10 +55,7 @@ pub struct Query<T>(pub T);
 
 impl From<QueryRejection> for Error {
     fn from(rejection: QueryRejection) -> Self {
-        Error::Malformed {
-            code: "request.bad_query",
-            detail: rejection.body_text(),
-        }
+        Error::Malformed { code: "request.bad_query", detail: rejection.body_text() }
     }
 }
 
@@ -78,11 +67,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let id = parts
-            .headers
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
         Ok(Self(id))
     }
 }
@@ -90,28 +75,16 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
 impl FromRequestParts<AppState> for Principal {
     type Rejection = Error;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let value = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .ok_or(Error::Unauthenticated {
-                code: "auth.missing_token",
-            })?;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let value =
+            parts.headers.get(header::AUTHORIZATION).ok_or(Error::Unauthenticated { code: "auth.missing_token" })?;
         let token = value
             .to_str()
             .ok()
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or(Error::Unauthenticated {
-                code: "auth.invalid_token",
-            })?;
+            .ok_or(Error::Unauthenticated { code: "auth.invalid_token" })?;
         state.services.authenticate(token).await
     }
 }

@@ -14,10 +14,7 @@ use super::extract::Json;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(healthz))
-        .routes(routes!(readyz))
-        .routes(routes!(metrics))
+    OpenApiRouter::new().routes(routes!(healthz)).routes(routes!(readyz)).routes(routes!(metrics))
 }
 
 /// A health answer.
@@ -41,20 +38,12 @@ async fn healthz() -> Json<Health> {
 async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     match crate::db::migrations_applied(&state.services.pool).await {
         Ok(true) => (StatusCode::OK, Json(Health { status: "ok" })),
-        _ => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(Health {
-                status: "unavailable",
-            }),
-        ),
+        _ => (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "unavailable" })),
     }
 }
 
 /// Prometheus metrics.
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format", body = String)))]
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
-    )
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render())
 }

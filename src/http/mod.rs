@@ -3,8 +3,11 @@
 //! shape the response; they hold no rules of the domain.
 
 pub mod audit;
+pub mod card_password;
+pub mod cards;
 pub mod extract;
 pub mod health;
+pub mod institutions;
 mod messages;
 pub mod metrics;
 pub mod oauth;
@@ -51,6 +54,9 @@ pub struct AppState {
     tags(
         (name = "auth", description = "OAuth2 client credentials and staff sessions"),
         (name = "persons", description = "Insured persons and their insured status"),
+        (name = "cards", description = "Card issuance, activation, loss, replacement, freeze and history"),
+        (name = "card password", description = "The card's financial password"),
+        (name = "registries", description = "Banks and designated institutions"),
         (name = "audit", description = "The audit log"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
@@ -62,10 +68,7 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
-        );
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
     }
 }
 
@@ -75,6 +78,9 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(oauth::router())
         .merge(staff_sessions::router())
         .merge(persons::router())
+        .merge(cards::router())
+        .merge(card_password::router())
+        .merge(institutions::router())
         .merge(audit::router())
         .merge(health::router())
 }
@@ -110,14 +116,7 @@ pub fn app(state: AppState) -> Router {
 /// The span of a request: method, route template and request id, never the raw URI (its query
 /// may carry an ID number).
 fn request_span(request: &Request) -> tracing::Span {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", MatchedPath::as_str);
-    let request_id = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let route = request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
+    let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
     tracing::info_span!("request", method = %request.method(), route, request_id)
 }

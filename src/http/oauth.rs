@@ -54,26 +54,16 @@ pub struct TokenResponse {
         (status = 401, description = "Unknown client or wrong secret (`invalid_client`)"),
     )
 )]
-async fn issue_token(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, Error> {
+async fn issue_token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, Error> {
     let request = parse_token_request(&headers, &body)?;
     if request.grant_type != "client_credentials" {
         return Err(Error::Malformed {
             code: "oauth.unsupported_grant_type",
-            detail: format!(
-                "grant_type {} is not supported; use client_credentials",
-                request.grant_type
-            ),
+            detail: format!("grant_type {} is not supported; use client_credentials", request.grant_type),
         });
     }
     let (client_id, client_secret) = client_credentials(&headers, &request)?;
-    let issued = state
-        .services
-        .issue_client_token(&client_id, &client_secret, request.scope.as_deref())
-        .await?;
+    let issued = state.services.issue_client_token(&client_id, &client_secret, request.scope.as_deref()).await?;
     let body = TokenResponse {
         access_token: issued.access_token.expose().to_owned(),
         token_type: "Bearer",
@@ -81,9 +71,7 @@ async fn issue_token(
         scope: issued.scope_string(),
     };
     let mut response = axum::Json(body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
 
@@ -95,29 +83,16 @@ async fn issue_token(
         (status = 401, description = "No valid token"),
     )
 )]
-async fn revoke_token(
-    State(state): State<AppState>,
-    principal: Principal,
-) -> Result<StatusCode, Error> {
+async fn revoke_token(State(state): State<AppState>, principal: Principal) -> Result<StatusCode, Error> {
     state.services.revoke(&principal).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 fn parse_token_request(headers: &HeaderMap, body: &[u8]) -> Result<TokenRequest, Error> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let mime = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     let parsed = match mime.as_str() {
-        "application/x-www-form-urlencoded" => {
-            serde_urlencoded::from_bytes(body).map_err(|e| e.to_string())
-        }
+        "application/x-www-form-urlencoded" => serde_urlencoded::from_bytes(body).map_err(|e| e.to_string()),
         "application/json" => serde_json::from_slice(body).map_err(|e| e.to_string()),
         _ => {
             return Err(Error::Malformed {
@@ -126,26 +101,16 @@ fn parse_token_request(headers: &HeaderMap, body: &[u8]) -> Result<TokenRequest,
             });
         }
     };
-    parsed.map_err(|detail| Error::Malformed {
-        code: "oauth.invalid_request",
-        detail,
-    })
+    parsed.map_err(|detail| Error::Malformed { code: "oauth.invalid_request", detail })
 }
 
 /// The client's id and secret, from HTTP Basic or the body (one way only).
-fn client_credentials(
-    headers: &HeaderMap,
-    request: &TokenRequest,
-) -> Result<(String, String), Error> {
+fn client_credentials(headers: &HeaderMap, request: &TokenRequest) -> Result<(String, String), Error> {
     let basic = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Basic "))
-        .map(|encoded| {
-            decode_basic(encoded.trim()).ok_or(Error::Unauthenticated {
-                code: "oauth.invalid_client",
-            })
-        })
+        .map(|encoded| decode_basic(encoded.trim()).ok_or(Error::Unauthenticated { code: "oauth.invalid_client" }))
         .transpose()?;
     match (basic, &request.client_id, &request.client_secret) {
         (Some(pair), None, None) => Ok(pair),
@@ -201,10 +166,7 @@ mod tests {
     #[test]
     fn basic_credentials_decode() {
         // "mc_abc:mccs_s3cret"
-        assert_eq!(
-            decode_basic("bWNfYWJjOm1jY3NfczNjcmV0"),
-            Some(("mc_abc".to_owned(), "mccs_s3cret".to_owned()))
-        );
+        assert_eq!(decode_basic("bWNfYWJjOm1jY3NfczNjcmV0"), Some(("mc_abc".to_owned(), "mccs_s3cret".to_owned())));
         assert_eq!(decode_basic("***"), None);
     }
 }

@@ -12,8 +12,8 @@ use super::AppState;
 use super::extract::{Json, Path, Query, RequestId};
 use crate::auth::Principal;
 use crate::domain::{
-    CreditCode, Gender, IdNumber, InsuranceType, InsuredStatus, PersonName, PersonNo, Phone,
-    RegionCode, mask_id_number, mask_phone,
+    CreditCode, Gender, IdNumber, InsuranceType, InsuredStatus, PersonName, PersonNo, Phone, RegionCode,
+    mask_id_number, mask_phone,
 };
 use crate::error::Error;
 use crate::services::persons::{Disclosure, Employer, Enrolment, PersonRecord};
@@ -22,10 +22,7 @@ use crate::storage::status_history::StatusEntryRow;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(enrol, lookup))
-        .routes(routes!(get_person))
-        .routes(routes!(transition, history))
+    OpenApiRouter::new().routes(routes!(enrol, lookup)).routes(routes!(get_person)).routes(routes!(transition, history))
 }
 
 /// Enrolment of an insured person by hall staff.
@@ -95,26 +92,15 @@ impl From<PersonRecord> for PersonResponse {
     fn from(record: PersonRecord) -> Self {
         let row = record.row;
         let full = record.disclosure == Disclosure::Full;
-        let region_name = RegionCode::parse_zhengzhou(&row.region_code)
-            .ok()
-            .and_then(|r| r.zhengzhou_name());
+        let region_name = RegionCode::parse_zhengzhou(&row.region_code).ok().and_then(|r| r.zhengzhou_name());
         Self {
             person_no: row.person_no.to_string(),
-            id_number: if full {
-                row.id_number
-            } else {
-                mask_id_number(&row.id_number)
-            },
+            id_number: if full { row.id_number } else { mask_id_number(&row.id_number) },
             name: row.name,
             gender: row.gender,
             birth_date: row.birth_date,
-            phone: if full {
-                row.phone
-            } else {
-                mask_phone(&row.phone)
-            },
-            insurance_type: InsuranceType::parse(&row.insurance_type)
-                .unwrap_or(InsuranceType::Resident),
+            phone: if full { row.phone } else { mask_phone(&row.phone) },
+            insurance_type: InsuranceType::parse(&row.insurance_type).unwrap_or(InsuranceType::Resident),
             region_code: row.region_code,
             region_name,
             employer: row
@@ -166,10 +152,7 @@ async fn enrol(
     Json(body): Json<EnrolRequest>,
 ) -> Result<(StatusCode, Json<PersonResponse>), Error> {
     let enrolment = parse_enrolment(body, state.services.clock.today())?;
-    let record = state
-        .services
-        .enrol_person(&principal, request_id, enrolment)
-        .await?;
+    let record = state.services.enrol_person(&principal, request_id, enrolment).await?;
     Ok((StatusCode::CREATED, Json(record.into())))
 }
 
@@ -190,13 +173,8 @@ async fn lookup(
 ) -> Result<Json<PersonList>, Error> {
     let id_number = IdNumber::parse(&query.id_number, state.services.clock.today())
         .map_err(|e| Error::invalid_field(e.code(), "id_number", e))?;
-    let found = state
-        .services
-        .find_person_by_id_number(&principal, request_id, &id_number)
-        .await?;
-    Ok(Json(PersonList {
-        items: found.into_iter().map(Into::into).collect(),
-    }))
+    let found = state.services.find_person_by_id_number(&principal, request_id, &id_number).await?;
+    Ok(Json(PersonList { items: found.into_iter().map(Into::into).collect() }))
 }
 
 /// Read one person.
@@ -215,10 +193,7 @@ async fn get_person(
     Path(person_no): Path<String>,
 ) -> Result<Json<PersonResponse>, Error> {
     let person_no = parse_person_no(&person_no)?;
-    let record = state
-        .services
-        .person(&principal, request_id, &person_no)
-        .await?;
+    let record = state.services.person(&principal, request_id, &person_no).await?;
     Ok(Json(record.into()))
 }
 
@@ -318,11 +293,7 @@ async fn transition(
 ) -> Result<(StatusCode, Json<TransitionOutcome>), Error> {
     let person_no = parse_person_no(&person_no)?;
     let to = InsuredStatus::parse(body.to.trim()).ok_or_else(|| {
-        Error::invalid_field(
-            "status.unknown",
-            "to",
-            "one of normal, in_arrears, sealed, transferred_out",
-        )
+        Error::invalid_field("status.unknown", "to", "one of normal, in_arrears, sealed, transferred_out")
     })?;
     let request = StatusRequest {
         to,
@@ -331,14 +302,8 @@ async fn transition(
         target_region: body.target_region,
         source_region: body.source_region,
     };
-    let outcome = state
-        .services
-        .change_status(&principal, request_id, &person_no, request)
-        .await?;
-    let body = TransitionOutcome {
-        transition: outcome.entry.into(),
-        person: outcome.person.into(),
-    };
+    let outcome = state.services.change_status(&principal, request_id, &person_no, request).await?;
+    let body = TransitionOutcome { transition: outcome.entry.into(), person: outcome.person.into() };
     Ok((StatusCode::CREATED, Json(body)))
 }
 
@@ -358,13 +323,8 @@ async fn history(
     Path(person_no): Path<String>,
 ) -> Result<Json<TransitionList>, Error> {
     let person_no = parse_person_no(&person_no)?;
-    let rows = state
-        .services
-        .status_history(&principal, &person_no)
-        .await?;
-    Ok(Json(TransitionList {
-        items: rows.into_iter().map(Into::into).collect(),
-    }))
+    let rows = state.services.status_history(&principal, &person_no).await?;
+    Ok(Json(TransitionList { items: rows.into_iter().map(Into::into).collect() }))
 }
 
 /// A person number from a path, or 400.
@@ -377,14 +337,12 @@ pub fn parse_person_no(raw: &str) -> Result<PersonNo, Error> {
 
 /// Turns the raw body into a parsed enrolment, naming the first bad field.
 fn parse_enrolment(body: EnrolRequest, today: NaiveDate) -> Result<Enrolment, Error> {
-    let field = |code: &'static str, name: &str, err: &dyn std::fmt::Display| {
-        Error::invalid_field(code, name, err)
-    };
+    let field = |code: &'static str, name: &str, err: &dyn std::fmt::Display| Error::invalid_field(code, name, err);
     let employer = body
         .employer
         .map(|e| -> Result<Employer, Error> {
-            let credit_code = CreditCode::parse(&e.credit_code)
-                .map_err(|err| field(err.code(), "employer.credit_code", &err))?;
+            let credit_code =
+                CreditCode::parse(&e.credit_code).map_err(|err| field(err.code(), "employer.credit_code", &err))?;
             let name = PersonName::parse(&e.name)
                 .map_err(|err| field("person.employer_name", "employer.name", &err))?
                 .as_str()
@@ -393,21 +351,16 @@ fn parse_enrolment(body: EnrolRequest, today: NaiveDate) -> Result<Enrolment, Er
         })
         .transpose()?;
     Ok(Enrolment {
-        id_number: IdNumber::parse(&body.id_number, today)
-            .map_err(|e| field(e.code(), "id_number", &e))?,
+        id_number: IdNumber::parse(&body.id_number, today).map_err(|e| field(e.code(), "id_number", &e))?,
         name: PersonName::parse(&body.name).map_err(|e| field("person.name", "name", &e))?,
         phone: Phone::parse(&body.phone).map_err(|e| field("person.phone", "phone", &e))?,
         insurance_type: InsuranceType::parse(&body.insurance_type)
             .ok_or_else(|| field("person.insurance_type", "insurance_type", &"310 or 390"))?,
-        region: RegionCode::parse_zhengzhou(&body.region_code)
-            .map_err(|e| field(e.code(), "region_code", &e))?,
+        region: RegionCode::parse_zhengzhou(&body.region_code).map_err(|e| field(e.code(), "region_code", &e))?,
         employer,
         transferred_in_from: body
             .transferred_in_from
-            .map(|r| {
-                RegionCode::parse_elsewhere(&r)
-                    .map_err(|e| field(e.code(), "transferred_in_from", &e))
-            })
+            .map(|r| RegionCode::parse_elsewhere(&r).map_err(|e| field(e.code(), "transferred_in_from", &e)))
             .transpose()?,
     })
 }

@@ -26,43 +26,20 @@ pub struct ProblemData {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let (status, code, detail, params) = match self {
-            Error::Malformed { code, detail } => {
-                (StatusCode::BAD_REQUEST, code, Some(detail), Params::new())
-            }
-            Error::Invalid {
-                code,
-                detail,
-                params,
-            } => (StatusCode::UNPROCESSABLE_ENTITY, code, Some(detail), params),
-            Error::Unauthenticated { code } => {
-                (StatusCode::UNAUTHORIZED, code, None, Params::new())
-            }
-            Error::Forbidden { code, detail } => {
-                (StatusCode::FORBIDDEN, code, Some(detail), Params::new())
-            }
+            Error::Malformed { code, detail } => (StatusCode::BAD_REQUEST, code, Some(detail), Params::new()),
+            Error::Invalid { code, detail, params } => (StatusCode::UNPROCESSABLE_ENTITY, code, Some(detail), params),
+            Error::Unauthenticated { code } => (StatusCode::UNAUTHORIZED, code, None, Params::new()),
+            Error::Forbidden { code, detail } => (StatusCode::FORBIDDEN, code, Some(detail), Params::new()),
             Error::NotFound { code } => (StatusCode::NOT_FOUND, code, None, Params::new()),
-            Error::Conflict {
-                code,
-                detail,
-                params,
-            } => (StatusCode::CONFLICT, code, Some(detail), params),
+            Error::Conflict { code, detail, params } => (StatusCode::CONFLICT, code, Some(detail), params),
             Error::Locked { code, params } => (StatusCode::LOCKED, code, None, params),
             Error::Internal(err) => {
                 tracing::error!(error = ?err, "internal error");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    None,
-                    Params::new(),
-                )
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal", None, Params::new())
             }
         };
         let mut response = status.into_response();
-        response.extensions_mut().insert(ProblemData {
-            code,
-            detail,
-            params,
-        });
+        response.extensions_mut().insert(ProblemData { code, detail, params });
         response
     }
 }
@@ -77,20 +54,14 @@ pub enum Language {
 impl Language {
     /// The preferred of Chinese and English in an `Accept-Language` header (Chinese if neither).
     pub fn negotiate(headers: &HeaderMap) -> Self {
-        let Some(value) = headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-        else {
+        let Some(value) = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else {
             return Self::Chinese;
         };
         let mut best: Option<(f32, Self)> = None;
         for part in value.split(',') {
             let mut pieces = part.trim().split(';');
             let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
-            let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .and_then(|q| q.parse::<f32>().ok())
-                .unwrap_or(1.0);
+            let q = pieces.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
             let lang = if tag.starts_with("en") {
                 Self::English
             } else if tag.starts_with("zh") {
@@ -109,24 +80,14 @@ impl Language {
 /// Middleware: writes the problem body of every error response.
 pub async fn render(request: Request, next: Next) -> Response {
     let language = Language::negotiate(request.headers());
-    let request_id = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let response = next.run(request).await;
     let status = response.status();
     let data = response.extensions().get::<ProblemData>().cloned();
     match data {
         Some(data) => body(status, &data, language, request_id, response.headers()),
-        None if (status.is_client_error() || status.is_server_error())
-            && has_no_own_body(&response) =>
-        {
-            let data = ProblemData {
-                code: generic_code(status),
-                detail: None,
-                params: Params::new(),
-            };
+        None if (status.is_client_error() || status.is_server_error()) && has_no_own_body(&response) => {
+            let data = ProblemData { code: generic_code(status), detail: None, params: Params::new() };
             body(status, &data, language, request_id, response.headers())
         }
         None => response,
@@ -164,16 +125,10 @@ fn body(
 ) -> Response {
     let message = messages::render(data.code, status, language, &data.params);
     let mut object = Map::new();
-    object.insert(
-        "type".into(),
-        json!(format!("urn:medcard:problem:{}", data.code)),
-    );
+    object.insert("type".into(), json!(format!("urn:medcard:problem:{}", data.code)));
     object.insert("title".into(), json!(message));
     object.insert("status".into(), json!(status.as_u16()));
-    object.insert(
-        "detail".into(),
-        json!(data.detail.clone().unwrap_or_else(|| message.clone())),
-    );
+    object.insert("detail".into(), json!(data.detail.clone().unwrap_or_else(|| message.clone())));
     object.insert("code".into(), json!(data.code));
     if let Some(id) = request_id {
         object.insert("request_id".into(), json!(id));
@@ -187,20 +142,17 @@ fn body(
     }
     let mut response = (status, axum::Json(Value::Object(object))).into_response();
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/problem+json"),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
     for name in [header::ALLOW, header::RETRY_AFTER] {
         if let Some(value) = original_headers.get(&name) {
             headers.insert(name, value.clone());
         }
     }
     if status == StatusCode::UNAUTHORIZED {
-        headers.insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer realm=\"medcard\""),
-        );
+        // The token endpoint authenticates clients (HTTP Basic); everything else wants a bearer token.
+        let challenge =
+            if data.code.starts_with("oauth.") { "Basic realm=\"medcard\"" } else { "Bearer realm=\"medcard\"" };
+        headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
     }
     response
 }

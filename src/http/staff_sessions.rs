@@ -17,9 +17,7 @@ use crate::error::Error;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(login))
-        .routes(routes!(logout))
+    OpenApiRouter::new().routes(routes!(login)).routes(routes!(logout))
 }
 
 /// Staff credentials.
@@ -60,10 +58,7 @@ async fn login(
     principal: Principal,
     Json(body): Json<LoginRequest>,
 ) -> Result<Response, Error> {
-    let session = state
-        .services
-        .staff_login(&principal, &body.username, body.password)
-        .await?;
+    let session = state.services.staff_login(&principal, &body.username, body.password).await?;
     let body = StaffSessionResponse {
         access_token: session.token.access_token.expose().to_owned(),
         token_type: "Bearer",
@@ -73,9 +68,7 @@ async fn login(
         role: session.role,
     };
     let mut response = (StatusCode::CREATED, axum::Json(body)).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
 

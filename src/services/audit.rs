@@ -38,11 +38,7 @@ impl Services {
     }
 
     /// Lists audit rows for an auditor, newest first.
-    pub async fn audit_events(
-        &self,
-        principal: &Principal,
-        filter: &AuditFilter,
-    ) -> Result<Vec<AuditRow>> {
+    pub async fn audit_events(&self, principal: &Principal, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
         principal.require(Scope::AuditRead)?;
         let mut conn = self.pool.acquire().await?;
         Ok(store::list(&mut conn, filter).await?)

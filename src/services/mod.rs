@@ -2,7 +2,9 @@
 //! it, applies the state machines, and writes its history and audit rows.
 
 pub mod audit;
+pub mod cards;
 pub mod clients;
+pub mod institutions;
 pub mod persons;
 pub mod staff;
 pub mod status;
@@ -12,13 +14,15 @@ use std::sync::Arc;
 
 use sqlx::PgPool;
 
+use crate::calendar::WorkingCalendar;
 use crate::clock::SharedClock;
 use crate::config::Settings;
 
-/// What every service needs: the store, the clock and the settings.
+/// What every service needs: the store, the clock, the working-day calendar and the settings.
 #[derive(Debug, Clone)]
 pub struct Services {
     pub pool: PgPool,
     pub clock: SharedClock,
+    pub calendar: Arc<WorkingCalendar>,
     pub settings: Arc<Settings>,
 }

@@ -5,9 +5,7 @@ use serde_json::json;
 use super::Services;
 use super::audit::Subject;
 use crate::auth::{Actor, Principal, Scope};
-use crate::domain::{
-    CreditCode, IdNumber, InsuranceType, InsuredStatus, PersonName, PersonNo, Phone, RegionCode,
-};
+use crate::domain::{CreditCode, IdNumber, InsuranceType, InsuredStatus, PersonName, PersonNo, Phone, RegionCode};
 use crate::error::{Error, Result, ResultExt};
 use crate::params;
 use crate::storage::persons::{self as store, PersonRow};
@@ -43,11 +41,7 @@ pub enum Disclosure {
 impl Disclosure {
     /// The disclosure a principal is entitled to.
     pub fn for_principal(principal: &Principal) -> Self {
-        if principal.may_read_pii() {
-            Self::Full
-        } else {
-            Self::Masked
-        }
+        if principal.may_read_pii() { Self::Full } else { Self::Masked }
     }
 }
 
@@ -74,15 +68,9 @@ impl Services {
         let mut tx = self.pool.begin().await?;
         let person_no = store::next_person_no(&mut tx).await?;
         let row = new_person_row(person_no, &enrolment, now);
-        store::insert(&mut tx, &row)
-            .await
-            .on_constraint("persons_id_number_key", || {
-                Error::conflict(
-                    "person.id_number_taken",
-                    "a person with this ID number is already enrolled",
-                    params! {},
-                )
-            })?;
+        store::insert(&mut tx, &row).await.on_constraint("persons_id_number_key", || {
+            Error::conflict("person.id_number_taken", "a person with this ID number is already enrolled", params! {})
+        })?;
         let (reason_code, reason) = match &enrolment.transferred_in_from {
             Some(_) => ("transfer_in", "转接: insurance relation transferred in"),
             None => ("enrolment", "enrolment at the service hall"),
@@ -93,27 +81,18 @@ impl Services {
             to: InsuredStatus::Normal,
             reason_code,
             reason,
-            other_region: enrolment
-                .transferred_in_from
-                .as_ref()
-                .map(RegionCode::as_str),
+            other_region: enrolment.transferred_in_from.as_ref().map(RegionCode::as_str),
             actor: &actor,
             at: now,
             effective_date: self.clock.today(),
         };
         status_history::insert(&mut tx, &entry).await?;
-        let subject = Subject {
-            kind: "person",
-            id: row.person_no.as_str(),
-        };
-        let details = json!({ "insurance_type": row.insurance_type, "region_code": row.region_code, "reason_code": reason_code });
-        self.audit(&mut tx, &actor, "person.enrol", Some(subject), details)
-            .await?;
+        let subject = Subject { kind: "person", id: row.person_no.as_str() };
+        let details =
+            json!({ "insurance_type": row.insurance_type, "region_code": row.region_code, "reason_code": reason_code });
+        self.audit(&mut tx, &actor, "person.enrol", Some(subject), details).await?;
         tx.commit().await?;
-        Ok(PersonRecord {
-            row,
-            disclosure: Disclosure::for_principal(principal),
-        })
+        Ok(PersonRecord { row, disclosure: Disclosure::for_principal(principal) })
     }
 
     /// Reads one person; an unmasked read is audited.
@@ -125,11 +104,7 @@ impl Services {
     ) -> Result<PersonRecord> {
         principal.require(Scope::PersonsRead)?;
         let mut tx = self.pool.begin().await?;
-        let row = store::find(&mut tx, person_no)
-            .await?
-            .ok_or(Error::NotFound {
-                code: "person.not_found",
-            })?;
+        let row = store::find(&mut tx, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
         let record = self.disclose(&mut tx, principal, request_id, row).await?;
         tx.commit().await?;
         Ok(record)
@@ -163,12 +138,8 @@ impl Services {
         let disclosure = Disclosure::for_principal(principal);
         if disclosure == Disclosure::Full {
             let actor: Actor = principal.actor(request_id);
-            let subject = Subject {
-                kind: "person",
-                id: row.person_no.as_str(),
-            };
-            self.audit(conn, &actor, "person.pii_read", Some(subject), json!({}))
-                .await?;
+            let subject = Subject { kind: "person", id: row.person_no.as_str() };
+            self.audit(conn, &actor, "person.pii_read", Some(subject), json!({})).await?;
         }
         Ok(PersonRecord { row, disclosure })
     }
@@ -191,11 +162,7 @@ fn check_employer_matches_type(enrolment: &Enrolment) -> Result<()> {
     }
 }
 
-fn new_person_row(
-    person_no: PersonNo,
-    e: &Enrolment,
-    now: chrono::DateTime<chrono::Utc>,
-) -> PersonRow {
+fn new_person_row(person_no: PersonNo, e: &Enrolment, now: chrono::DateTime<chrono::Utc>) -> PersonRow {
     PersonRow {
         person_no,
         id_number: e.id_number.as_str().to_owned(),
@@ -205,17 +172,11 @@ fn new_person_row(
         phone: e.phone.as_str().to_owned(),
         insurance_type: e.insurance_type.code().to_owned(),
         region_code: e.region.as_str().to_owned(),
-        employer_credit_code: e
-            .employer
-            .as_ref()
-            .map(|em| em.credit_code.as_str().to_owned()),
+        employer_credit_code: e.employer.as_ref().map(|em| em.credit_code.as_str().to_owned()),
         employer_name: e.employer.as_ref().map(|em| em.name.clone()),
         status: InsuredStatus::Normal,
         benefits_suspended_from: None,
-        other_region: e
-            .transferred_in_from
-            .as_ref()
-            .map(|r| r.as_str().to_owned()),
+        other_region: e.transferred_in_from.as_ref().map(|r| r.as_str().to_owned()),
         enrolled_at: now,
         status_changed_at: now,
     }

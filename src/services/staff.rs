@@ -60,29 +60,13 @@ impl Services {
         };
         let mut tx = self.pool.begin().await?;
         use crate::error::ResultExt;
-        store::insert(&mut tx, &row)
-            .await
-            .on_constraint("staff_users_username_key", || {
-                Error::conflict("staff.username_taken", "this username is taken", params! {})
-            })?;
-        let subject = Subject {
-            kind: "staff",
-            id: &username,
-        };
-        self.audit(
-            &mut tx,
-            actor,
-            "staff.create",
-            Some(subject),
-            json!({ "role": role.as_str() }),
-        )
-        .await?;
+        store::insert(&mut tx, &row).await.on_constraint("staff_users_username_key", || {
+            Error::conflict("staff.username_taken", "this username is taken", params! {})
+        })?;
+        let subject = Subject { kind: "staff", id: &username };
+        self.audit(&mut tx, actor, "staff.create", Some(subject), json!({ "role": role.as_str() })).await?;
         tx.commit().await?;
-        Ok(CreatedStaff {
-            staff_id: row.staff_id,
-            username,
-            role,
-        })
+        Ok(CreatedStaff { staff_id: row.staff_id, username, role })
     }
 
     /// Staff login through a hall client. Wrong passwords count; after the configured number
@@ -99,9 +83,7 @@ impl Services {
         let mut tx = self.pool.begin().await?;
         let Some(staff) = store::find_for_login(&mut tx, username.trim()).await? else {
             password::verify(password, password::DUMMY_HASH.to_owned()).await?;
-            return Err(Error::Unauthenticated {
-                code: "staff.invalid_credentials",
-            });
+            return Err(Error::Unauthenticated { code: "staff.invalid_credentials" });
         };
         if let Some(until) = staff.locked_until.filter(|until| *until > now) {
             return Err(Error::Locked {
@@ -110,47 +92,23 @@ impl Services {
             });
         }
         let actor = principal.actor(None);
-        let subject = Subject {
-            kind: "staff",
-            id: &staff.username,
-        };
+        let subject = Subject { kind: "staff", id: &staff.username };
         if !password::verify(password, staff.password_hash.clone()).await? {
             let failures = staff.failed_logins + 1;
-            let lock = (failures >= auth.staff_max_failed_logins)
-                .then(|| now + Duration::seconds(auth.staff_lockout_secs));
-            store::set_login_state(
-                &mut tx,
-                staff.staff_id,
-                if lock.is_some() { 0 } else { failures },
-                lock,
-            )
-            .await?;
-            let action = if lock.is_some() {
-                "staff.locked"
-            } else {
-                "staff.login_failed"
-            };
-            self.audit(
-                &mut tx,
-                &actor,
-                action,
-                Some(subject),
-                json!({ "failures": failures }),
-            )
-            .await?;
+            let lock =
+                (failures >= auth.staff_max_failed_logins).then(|| now + Duration::seconds(auth.staff_lockout_secs));
+            store::set_login_state(&mut tx, staff.staff_id, if lock.is_some() { 0 } else { failures }, lock).await?;
+            let action = if lock.is_some() { "staff.locked" } else { "staff.login_failed" };
+            self.audit(&mut tx, &actor, action, Some(subject), json!({ "failures": failures })).await?;
             tx.commit().await?;
             return Err(match lock {
-                Some(until) => Error::Locked {
-                    code: "staff.locked",
-                    params: params! { "locked_until" => until.to_rfc3339() },
-                },
-                None => Error::Unauthenticated {
-                    code: "staff.invalid_credentials",
-                },
+                Some(until) => {
+                    Error::Locked { code: "staff.locked", params: params! { "locked_until" => until.to_rfc3339() } }
+                }
+                None => Error::Unauthenticated { code: "staff.invalid_credentials" },
             });
         }
-        let role =
-            Role::parse(&staff.role).ok_or_else(|| anyhow::anyhow!("unknown stored role"))?;
+        let role = Role::parse(&staff.role).ok_or_else(|| anyhow::anyhow!("unknown stored role"))?;
         store::set_login_state(&mut tx, staff.staff_id, 0, None).await?;
         let token = self
             .store_token(
@@ -161,30 +119,19 @@ impl Services {
                 auth.staff_token_ttl_secs,
             )
             .await?;
-        self.audit(&mut tx, &actor, "staff.login", Some(subject), json!({}))
-            .await?;
+        self.audit(&mut tx, &actor, "staff.login", Some(subject), json!({})).await?;
         tx.commit().await?;
-        Ok(StaffSession {
-            token,
-            username: staff.username,
-            role,
-        })
+        Ok(StaffSession { token, username: staff.username, role })
     }
 }
 
 fn parse_username(raw: &str) -> Result<String> {
     let name = raw.trim();
     let ok = (3..=32).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
     if ok {
         Ok(name.to_owned())
     } else {
-        Err(Error::invalid_field(
-            "staff.username",
-            "username",
-            "3 to 32 letters, digits, '.', '_' or '-'",
-        ))
+        Err(Error::invalid_field("staff.username", "username", "3 to 32 letters, digits, '.', '_' or '-'"))
     }
 }

@@ -8,9 +8,7 @@ use super::Services;
 use super::audit::Subject;
 use super::persons::{Disclosure, PersonRecord};
 use crate::auth::{Actor, Principal, Scope};
-use crate::domain::{
-    InsuredStatus, PersonNo, RegionCode, RegionRole, StatusRule, TransitionInitiator,
-};
+use crate::domain::{InsuredStatus, PersonNo, RegionCode, RegionRole, StatusRule, TransitionInitiator};
 use crate::error::{Error, Result};
 use crate::params;
 use crate::storage::persons::{self as persons_store, PersonRow, StatusUpdate};
@@ -47,20 +45,9 @@ impl Services {
         principal.require(Scope::PersonsStatus)?;
         let actor = principal.actor(request_id);
         let mut tx = self.pool.begin().await?;
-        let (row, entry) = self
-            .transition(
-                &mut tx,
-                &actor,
-                TransitionInitiator::Hall,
-                person_no,
-                &request,
-            )
-            .await?;
+        let (row, entry) = self.transition(&mut tx, &actor, TransitionInitiator::Hall, person_no, &request).await?;
         tx.commit().await?;
-        let person = PersonRecord {
-            row,
-            disclosure: Disclosure::for_principal(principal),
-        };
+        let person = PersonRecord { row, disclosure: Disclosure::for_principal(principal) };
         Ok(StatusOutcome { person, entry })
     }
 
@@ -72,24 +59,16 @@ impl Services {
         person_no: &PersonNo,
         request: &StatusRequest,
     ) -> Result<StatusEntryRow> {
-        let (_, entry) = self
-            .transition(conn, actor, TransitionInitiator::System, person_no, request)
-            .await?;
+        let (_, entry) = self.transition(conn, actor, TransitionInitiator::System, person_no, request).await?;
         Ok(entry)
     }
 
     /// A person's status history, oldest first.
-    pub async fn status_history(
-        &self,
-        principal: &Principal,
-        person_no: &PersonNo,
-    ) -> Result<Vec<StatusEntryRow>> {
+    pub async fn status_history(&self, principal: &Principal, person_no: &PersonNo) -> Result<Vec<StatusEntryRow>> {
         principal.require(Scope::PersonsRead)?;
         let mut conn = self.pool.acquire().await?;
         if persons_store::find(&mut conn, person_no).await?.is_none() {
-            return Err(Error::NotFound {
-                code: "person.not_found",
-            });
+            return Err(Error::NotFound { code: "person.not_found" });
         }
         Ok(status_history::list(&mut conn, person_no).await?)
     }
@@ -104,19 +83,14 @@ impl Services {
     ) -> Result<(PersonRow, StatusEntryRow)> {
         let mut row = persons_store::find_for_update(conn, person_no)
             .await?
-            .ok_or(Error::NotFound {
-                code: "person.not_found",
-            })?;
+            .ok_or(Error::NotFound { code: "person.not_found" })?;
         let rule = legal_rule(row.status, request.to, initiator)?;
         check_reason(rule, request)?;
         let other_region = other_region(rule, request)?;
         let change = rule.effect(self.clock.today());
         let now = self.clock.now();
         // A transfer keeps the other region on the person; other moves keep what was there.
-        let region_on_person = other_region
-            .as_ref()
-            .map(|r| r.as_str().to_owned())
-            .or(row.other_region.clone());
+        let region_on_person = other_region.as_ref().map(|r| r.as_str().to_owned()).or(row.other_region.clone());
         let update = StatusUpdate {
             status: rule.to,
             benefits_suspended_from: change.benefits_suspended_from,
@@ -136,13 +110,9 @@ impl Services {
             effective_date: change.effective_date,
         };
         let entry = status_history::insert(conn, &entry).await?;
-        let subject = Subject {
-            kind: "person",
-            id: person_no.as_str(),
-        };
+        let subject = Subject { kind: "person", id: person_no.as_str() };
         let details = json!({ "from": rule.from.code(), "to": rule.to.code(), "reason_code": request.reason_code });
-        self.audit(conn, actor, "person.status_change", Some(subject), details)
-            .await?;
+        self.audit(conn, actor, "person.status_change", Some(subject), details).await?;
         row.status = rule.to;
         row.benefits_suspended_from = change.benefits_suspended_from;
         row.other_region = region_on_person;
@@ -153,11 +123,7 @@ impl Services {
 
 /// The rule for this edge, refused with the current state named when there is none or when
 /// the edge belongs to the other initiator.
-fn legal_rule(
-    from: InsuredStatus,
-    to: InsuredStatus,
-    initiator: TransitionInitiator,
-) -> Result<&'static StatusRule> {
+fn legal_rule(from: InsuredStatus, to: InsuredStatus, initiator: TransitionInitiator) -> Result<&'static StatusRule> {
     let params = || {
         params! {
             "current_status" => from.code(),
@@ -169,22 +135,14 @@ fn legal_rule(
     let rule = StatusRule::find(from, to).ok_or_else(|| {
         Error::conflict(
             "status.illegal_transition",
-            format!(
-                "a person who is {} cannot become {}",
-                from.code(),
-                to.code()
-            ),
+            format!("a person who is {} cannot become {}", from.code(), to.code()),
             params(),
         )
     })?;
     if rule.initiator != initiator {
         return Err(Error::conflict(
             "status.system_only",
-            format!(
-                "{} → {} follows contributions and cannot be set by hand",
-                from.code(),
-                to.code()
-            ),
+            format!("{} → {} follows contributions and cannot be set by hand", from.code(), to.code()),
             params(),
         ));
     }
@@ -205,25 +163,19 @@ fn check_reason(rule: &StatusRule, request: &StatusRequest) -> Result<()> {
     }
     let chars = request.reason.trim().chars().count();
     if chars == 0 || chars > 500 {
-        return Err(Error::invalid_field(
-            "status.reason_text",
-            "reason",
-            "a reason has 1 to 500 characters",
-        ));
+        return Err(Error::invalid_field("status.reason_text", "reason", "a reason has 1 to 500 characters"));
     }
     Ok(())
 }
 
 fn other_region(rule: &StatusRule, request: &StatusRequest) -> Result<Option<RegionCode>> {
     let (wanted, unwanted) = match rule.region {
-        RegionRole::Target => (
-            Some(("target_region", &request.target_region)),
-            ("source_region", &request.source_region),
-        ),
-        RegionRole::Source => (
-            Some(("source_region", &request.source_region)),
-            ("target_region", &request.target_region),
-        ),
+        RegionRole::Target => {
+            (Some(("target_region", &request.target_region)), ("source_region", &request.source_region))
+        }
+        RegionRole::Source => {
+            (Some(("source_region", &request.source_region)), ("target_region", &request.target_region))
+        }
         RegionRole::None => (None, ("target_region", &request.target_region)),
     };
     let stray = [unwanted, ("source_region", &request.source_region)]
@@ -233,24 +185,14 @@ fn other_region(rule: &StatusRule, request: &StatusRequest) -> Result<Option<Reg
         return Err(Error::invalid_field(
             "status.region_not_applicable",
             field,
-            format!(
-                "{field} does not apply to {} → {}",
-                rule.from.code(),
-                rule.to.code()
-            ),
+            format!("{field} does not apply to {} → {}", rule.from.code(), rule.to.code()),
         ));
     }
     let Some((field, value)) = wanted else {
         return Ok(None);
     };
-    let raw = value.as_deref().ok_or_else(|| {
-        Error::invalid_field(
-            "status.region_required",
-            field,
-            format!("this transfer needs {field}"),
-        )
-    })?;
-    RegionCode::parse_elsewhere(raw)
-        .map(Some)
-        .map_err(|e| Error::invalid_field(e.code(), field, e))
+    let raw = value
+        .as_deref()
+        .ok_or_else(|| Error::invalid_field("status.region_required", field, format!("this transfer needs {field}")))?;
+    RegionCode::parse_elsewhere(raw).map(Some).map_err(|e| Error::invalid_field(e.code(), field, e))
 }

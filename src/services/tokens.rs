@@ -20,11 +20,7 @@ pub struct IssuedToken {
 impl IssuedToken {
     /// The granted scopes, space-separated as OAuth2 expects.
     pub fn scope_string(&self) -> String {
-        self.scopes
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+        self.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")
     }
 }
 
@@ -42,17 +38,13 @@ impl Services {
         let client = match client {
             Some(c) if c.disabled_at.is_none() && c.secret_hash == hash_secret(client_secret) => c,
             _ => {
-                return Err(Error::Unauthenticated {
-                    code: "oauth.invalid_client",
-                });
+                return Err(Error::Unauthenticated { code: "oauth.invalid_client" });
             }
         };
-        let kind = ClientKind::parse(&client.kind)
-            .ok_or_else(|| anyhow::anyhow!("unknown stored kind"))?;
+        let kind = ClientKind::parse(&client.kind).ok_or_else(|| anyhow::anyhow!("unknown stored kind"))?;
         let scopes = granted_scopes(kind.scopes(), requested_scope)?;
         let ttl = self.settings.auth.client_token_ttl_secs;
-        self.store_token(&mut conn, &client.client_id, None, scopes, ttl)
-            .await
+        self.store_token(&mut conn, &client.client_id, None, scopes, ttl).await
     }
 
     /// Stores a new token for a client (and staff user) and returns it.
@@ -76,11 +68,7 @@ impl Services {
             expires_at: now + Duration::seconds(ttl_secs),
         };
         tokens::insert(conn, &row).await?;
-        Ok(IssuedToken {
-            access_token: token,
-            expires_in: ttl_secs,
-            scopes,
-        })
+        Ok(IssuedToken { access_token: token, expires_in: ttl_secs, scopes })
     }
 
     /// Resolves a presented bearer token to its principal.
@@ -89,11 +77,9 @@ impl Services {
         let mut conn = self.pool.acquire().await?;
         let grant = tokens::find_live(&mut conn, &token_hash, self.clock.now())
             .await?
-            .ok_or(Error::Unauthenticated {
-                code: "auth.invalid_token",
-            })?;
-        let client_kind = ClientKind::parse(&grant.client_kind)
-            .ok_or_else(|| anyhow::anyhow!("unknown stored client kind"))?;
+            .ok_or(Error::Unauthenticated { code: "auth.invalid_token" })?;
+        let client_kind =
+            ClientKind::parse(&grant.client_kind).ok_or_else(|| anyhow::anyhow!("unknown stored client kind"))?;
         let staff = match (grant.staff_id, grant.staff_username, grant.staff_role) {
             (Some(staff_id), Some(username), Some(role)) => Some(StaffIdentity {
                 staff_id,
@@ -102,16 +88,14 @@ impl Services {
             }),
             _ => None,
         };
-        let scopes = grant
-            .scopes
-            .iter()
-            .filter_map(|s| Scope::parse(s))
-            .collect();
+        let scopes = grant.scopes.iter().filter_map(|s| Scope::parse(s)).collect();
         Ok(Principal {
             client_id: grant.client_id,
             client_kind,
             staff,
             scopes,
+            bank_code: grant.bank_code,
+            institution_code: grant.institution_code,
             token_hash,
         })
     }

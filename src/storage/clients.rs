@@ -10,6 +10,8 @@ pub struct ClientRow {
     pub name: String,
     pub kind: String,
     pub secret_hash: Vec<u8>,
+    pub bank_code: Option<String>,
+    pub institution_code: Option<String>,
     pub created_at: DateTime<Utc>,
     pub disabled_at: Option<DateTime<Utc>>,
 }
@@ -17,12 +19,15 @@ pub struct ClientRow {
 /// Inserts a client.
 pub async fn insert(conn: &mut PgConnection, row: &ClientRow) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO clients (client_id, name, kind, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO clients (client_id, name, kind, secret_hash, bank_code, institution_code, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&row.client_id)
     .bind(&row.name)
     .bind(&row.kind)
     .bind(&row.secret_hash)
+    .bind(&row.bank_code)
+    .bind(&row.institution_code)
     .bind(row.created_at)
     .execute(conn)
     .await?;
@@ -31,8 +36,5 @@ pub async fn insert(conn: &mut PgConnection, row: &ClientRow) -> sqlx::Result<()
 
 /// Finds a client by id.
 pub async fn find(conn: &mut PgConnection, client_id: &str) -> sqlx::Result<Option<ClientRow>> {
-    sqlx::query_as("SELECT * FROM clients WHERE client_id = $1")
-        .bind(client_id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as("SELECT * FROM clients WHERE client_id = $1").bind(client_id).fetch_optional(conn).await
 }

@@ -2,7 +2,11 @@
 //! domain live here; the services decide, these functions read and write.
 
 pub mod audit;
+pub mod banks;
+pub mod card_transitions;
+pub mod cards;
 pub mod clients;
+pub mod institutions;
 pub mod persons;
 pub mod staff;
 pub mod status_history;

@@ -27,9 +27,7 @@ pub struct PersonRow {
 
 /// Draws the next person number.
 pub async fn next_person_no(conn: &mut PgConnection) -> sqlx::Result<PersonNo> {
-    let value: i64 = sqlx::query_scalar("SELECT nextval('person_no_seq')")
-        .fetch_one(conn)
-        .await?;
+    let value: i64 = sqlx::query_scalar("SELECT nextval('person_no_seq')").fetch_one(conn).await?;
     Ok(PersonNo::from_sequence(value))
 }
 
@@ -62,36 +60,18 @@ pub async fn insert(conn: &mut PgConnection, row: &PersonRow) -> sqlx::Result<()
 }
 
 /// Finds a person by number.
-pub async fn find(
-    conn: &mut PgConnection,
-    person_no: &PersonNo,
-) -> sqlx::Result<Option<PersonRow>> {
-    sqlx::query_as("SELECT * FROM persons WHERE person_no = $1")
-        .bind(person_no)
-        .fetch_optional(conn)
-        .await
+pub async fn find(conn: &mut PgConnection, person_no: &PersonNo) -> sqlx::Result<Option<PersonRow>> {
+    sqlx::query_as("SELECT * FROM persons WHERE person_no = $1").bind(person_no).fetch_optional(conn).await
 }
 
 /// Finds and locks a person for a read-modify-write.
-pub async fn find_for_update(
-    conn: &mut PgConnection,
-    person_no: &PersonNo,
-) -> sqlx::Result<Option<PersonRow>> {
-    sqlx::query_as("SELECT * FROM persons WHERE person_no = $1 FOR UPDATE")
-        .bind(person_no)
-        .fetch_optional(conn)
-        .await
+pub async fn find_for_update(conn: &mut PgConnection, person_no: &PersonNo) -> sqlx::Result<Option<PersonRow>> {
+    sqlx::query_as("SELECT * FROM persons WHERE person_no = $1 FOR UPDATE").bind(person_no).fetch_optional(conn).await
 }
 
 /// Finds a person by full ID number.
-pub async fn find_by_id_number(
-    conn: &mut PgConnection,
-    id_number: &str,
-) -> sqlx::Result<Option<PersonRow>> {
-    sqlx::query_as("SELECT * FROM persons WHERE id_number = $1")
-        .bind(id_number)
-        .fetch_optional(conn)
-        .await
+pub async fn find_by_id_number(conn: &mut PgConnection, id_number: &str) -> sqlx::Result<Option<PersonRow>> {
+    sqlx::query_as("SELECT * FROM persons WHERE id_number = $1").bind(id_number).fetch_optional(conn).await
 }
 
 /// The status columns a transition changes.

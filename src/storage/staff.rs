@@ -33,14 +33,8 @@ pub async fn insert(conn: &mut PgConnection, row: &StaffRow) -> sqlx::Result<()>
 }
 
 /// Finds and locks a staff user for a login attempt, so concurrent attempts count one by one.
-pub async fn find_for_login(
-    conn: &mut PgConnection,
-    username: &str,
-) -> sqlx::Result<Option<StaffRow>> {
-    sqlx::query_as("SELECT * FROM staff_users WHERE username = $1 FOR UPDATE")
-        .bind(username)
-        .fetch_optional(conn)
-        .await
+pub async fn find_for_login(conn: &mut PgConnection, username: &str) -> sqlx::Result<Option<StaffRow>> {
+    sqlx::query_as("SELECT * FROM staff_users WHERE username = $1 FOR UPDATE").bind(username).fetch_optional(conn).await
 }
 
 /// Stores the failure counter and lock after a login attempt.

@@ -40,10 +40,7 @@ pub struct StatusEntryRow {
 }
 
 /// Appends a history row and returns it as stored.
-pub async fn insert(
-    conn: &mut PgConnection,
-    entry: &NewStatusEntry<'_>,
-) -> sqlx::Result<StatusEntryRow> {
+pub async fn insert(conn: &mut PgConnection, entry: &NewStatusEntry<'_>) -> sqlx::Result<StatusEntryRow> {
     sqlx::query_as(
         "INSERT INTO person_status_history (person_no, from_status, to_status, reason_code, reason,
              other_region, actor_kind, actor_id, client_id, channel, request_id, occurred_at, effective_date)
@@ -68,10 +65,7 @@ pub async fn insert(
 }
 
 /// A person's whole history, oldest first.
-pub async fn list(
-    conn: &mut PgConnection,
-    person_no: &PersonNo,
-) -> sqlx::Result<Vec<StatusEntryRow>> {
+pub async fn list(conn: &mut PgConnection, person_no: &PersonNo) -> sqlx::Result<Vec<StatusEntryRow>> {
     sqlx::query_as("SELECT * FROM person_status_history WHERE person_no = $1 ORDER BY id")
         .bind(person_no)
         .fetch_all(conn)

@@ -20,6 +20,8 @@ pub struct NewToken<'a> {
 pub struct TokenGrant {
     pub client_id: String,
     pub client_kind: String,
+    pub bank_code: Option<String>,
+    pub institution_code: Option<String>,
     pub scopes: Vec<String>,
     pub staff_id: Option<Uuid>,
     pub staff_username: Option<String>,
@@ -50,7 +52,7 @@ pub async fn find_live(
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<TokenGrant>> {
     sqlx::query_as(
-        "SELECT t.client_id, c.kind AS client_kind, t.scopes, t.staff_id,
+        "SELECT t.client_id, c.kind AS client_kind, c.bank_code, c.institution_code, t.scopes, t.staff_id,
                 s.username AS staff_username, s.role AS staff_role
            FROM access_tokens t
            JOIN clients c ON c.client_id = t.client_id
@@ -65,17 +67,11 @@ pub async fn find_live(
 }
 
 /// Revokes a token; returns whether a live one was revoked.
-pub async fn revoke(
-    conn: &mut PgConnection,
-    token_hash: &[u8],
-    now: DateTime<Utc>,
-) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "UPDATE access_tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL",
-    )
-    .bind(token_hash)
-    .bind(now)
-    .execute(conn)
-    .await?;
+pub async fn revoke(conn: &mut PgConnection, token_hash: &[u8], now: DateTime<Utc>) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE access_tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL")
+        .bind(token_hash)
+        .bind(now)
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -21,20 +21,14 @@ fn form_request(body: &str) -> Request<Body> {
 async fn a_client_gets_a_bearer_token_with_its_kinds_scopes_from_a_form_body() {
     let app = TestApp::spawn().await;
     let (id, secret) = app.register_client(ClientKind::Bank).await;
-    let response = app
-        .call(form_request(&format!(
-            "grant_type=client_credentials&client_id={id}&client_secret={secret}"
-        )))
-        .await;
+    let response =
+        app.call(form_request(&format!("grant_type=client_credentials&client_id={id}&client_secret={secret}"))).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.text);
     assert_eq!(response.body["token_type"], "Bearer");
     assert_eq!(response.body["expires_in"], 3600);
     assert_eq!(response.headers[header::CACHE_CONTROL], "no-store");
     let scope = response.body["scope"].as_str().unwrap();
-    assert!(
-        scope.contains("cards:activate") && scope.contains("contributions:pay"),
-        "{scope}"
-    );
+    assert!(scope.contains("cards:activate") && scope.contains("contributions:pay"), "{scope}");
     assert!(!scope.contains("persons:read"));
 }
 
@@ -48,9 +42,7 @@ async fn a_client_may_authenticate_with_http_basic_and_ask_for_fewer_scopes() {
         .uri("/v1/oauth/token")
         .header(header::AUTHORIZATION, format!("Basic {basic}"))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(
-            "grant_type=client_credentials&scope=contributions:arrive",
-        ))
+        .body(Body::from("grant_type=client_credentials&scope=contributions:arrive"))
         .unwrap();
     let response = app.call(request).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.text);
@@ -77,23 +69,13 @@ async fn token_request_failures_use_the_oauth_error_names() {
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
         ),
+        (format!("grant_type=client_credentials&client_id={id}"), StatusCode::BAD_REQUEST, "invalid_request"),
         (
-            format!("grant_type=client_credentials&client_id={id}"),
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-        ),
-        (
-            format!(
-                "grant_type=client_credentials&client_id={id}&client_secret={secret}&scope=persons:read"
-            ),
+            format!("grant_type=client_credentials&client_id={id}&client_secret={secret}&scope=persons:read"),
             StatusCode::BAD_REQUEST,
             "invalid_scope",
         ),
-        (
-            "client_id=x".to_owned(),
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-        ),
+        ("client_id=x".to_owned(), StatusCode::BAD_REQUEST, "invalid_request"),
     ];
     for (body, status, error) in cases {
         let response = app.call(form_request(&body)).await;
@@ -106,23 +88,17 @@ async fn token_request_failures_use_the_oauth_error_names() {
 #[tokio::test]
 async fn requests_without_a_valid_token_are_refused_with_401() {
     let app = TestApp::spawn().await;
-    let missing = app
-        .send(Method::GET, "/v1/persons/4101000000000001", None, None)
-        .await;
+    let missing = app.send(Method::GET, "/v1/persons/4101000000000001", None, None).await;
     missing.assert_problem(StatusCode::UNAUTHORIZED, "auth.missing_token");
     assert!(missing.headers.contains_key(header::WWW_AUTHENTICATE));
-    let bogus = app
-        .get("/v1/persons/4101000000000001", "mcat_not_a_token")
-        .await;
+    let bogus = app.get("/v1/persons/4101000000000001", "mcat_not_a_token").await;
     bogus.assert_problem(StatusCode::UNAUTHORIZED, "auth.invalid_token");
     let request = Request::builder()
         .uri("/v1/persons/4101000000000001")
         .header(header::AUTHORIZATION, "Basic abc")
         .body(Body::empty())
         .unwrap();
-    app.call(request)
-        .await
-        .assert_problem(StatusCode::UNAUTHORIZED, "auth.invalid_token");
+    app.call(request).await.assert_problem(StatusCode::UNAUTHORIZED, "auth.invalid_token");
 }
 
 #[tokio::test]
@@ -131,12 +107,7 @@ async fn tokens_expire_with_the_clock() {
     let clerk = app.staff_token(Role::Clerk).await;
     let person_no = app.enrolled_person_no(&clerk).await;
     app.clock.advance(Duration::hours(8) - Duration::seconds(1));
-    assert_eq!(
-        app.get(&format!("/v1/persons/{person_no}"), &clerk)
-            .await
-            .status,
-        StatusCode::OK
-    );
+    assert_eq!(app.get(&format!("/v1/persons/{person_no}"), &clerk).await.status, StatusCode::OK);
     app.clock.advance(Duration::seconds(1));
     app.get(&format!("/v1/persons/{person_no}"), &clerk)
         .await
@@ -147,51 +118,29 @@ async fn tokens_expire_with_the_clock() {
 async fn a_revoked_token_no_longer_works() {
     let app = TestApp::spawn().await;
     let clerk = app.staff_token(Role::Clerk).await;
-    let logout = app
-        .send(
-            Method::DELETE,
-            "/v1/staff/sessions/current",
-            Some(&clerk),
-            None,
-        )
-        .await;
+    let logout = app.send(Method::DELETE, "/v1/staff/sessions/current", Some(&clerk), None).await;
     assert_eq!(logout.status, StatusCode::NO_CONTENT);
-    app.get("/v1/audit-events", &clerk)
-        .await
-        .assert_problem(StatusCode::UNAUTHORIZED, "auth.invalid_token");
+    app.get("/v1/audit-events", &clerk).await.assert_problem(StatusCode::UNAUTHORIZED, "auth.invalid_token");
 
     let bank = app.client_token(ClientKind::Bank).await;
-    assert_eq!(
-        app.send(Method::DELETE, "/v1/oauth/token", Some(&bank), None)
-            .await
-            .status,
-        StatusCode::NO_CONTENT
-    );
-    app.get("/v1/audit-events", &bank)
-        .await
-        .assert_problem(StatusCode::UNAUTHORIZED, "auth.invalid_token");
+    assert_eq!(app.send(Method::DELETE, "/v1/oauth/token", Some(&bank), None).await.status, StatusCode::NO_CONTENT);
+    app.get("/v1/audit-events", &bank).await.assert_problem(StatusCode::UNAUTHORIZED, "auth.invalid_token");
 }
 
 #[tokio::test]
 async fn tokens_are_stored_only_as_hashes() {
     let app = TestApp::spawn().await;
     let clerk = app.staff_token(Role::Clerk).await;
-    let stored: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM access_tokens WHERE token_hash = convert_to($1, 'UTF8')",
-    )
-    .bind(&clerk)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let stored: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM access_tokens WHERE token_hash = convert_to($1, 'UTF8')")
+            .bind(&clerk)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(stored, 0);
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM staff_users LIMIT 1")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    assert!(
-        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
-        "{hash}"
-    );
+    let hash: String =
+        sqlx::query_scalar("SELECT password_hash FROM staff_users LIMIT 1").fetch_one(&app.pool).await.unwrap();
+    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
 }
 
 #[tokio::test]
@@ -199,22 +148,12 @@ async fn staff_login_answers_the_roles_permissions() {
     let app = TestApp::spawn().await;
     let hall = app.client_token(ClientKind::ServiceHall).await;
     let username = app.create_staff(Role::Supervisor).await;
-    let response = app
-        .post(
-            "/v1/staff/sessions",
-            &hall,
-            json!({ "username": username, "password": STAFF_PASSWORD }),
-        )
-        .await;
+    let response =
+        app.post("/v1/staff/sessions", &hall, json!({ "username": username, "password": STAFF_PASSWORD })).await;
     assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
     assert_eq!(response.body["role"], "supervisor");
     assert_eq!(response.body["expires_in"], 28800);
-    assert!(
-        response.body["scope"]
-            .as_str()
-            .unwrap()
-            .contains("pii:read")
-    );
+    assert!(response.body["scope"].as_str().unwrap().contains("pii:read"));
 }
 
 #[tokio::test]
@@ -222,13 +161,9 @@ async fn only_hall_clients_open_staff_sessions() {
     let app = TestApp::spawn().await;
     let username = app.create_staff(Role::Clerk).await;
     let wechat = app.client_token(ClientKind::WechatOfficialAccount).await;
-    app.post(
-        "/v1/staff/sessions",
-        &wechat,
-        json!({ "username": username, "password": STAFF_PASSWORD }),
-    )
-    .await
-    .assert_problem(StatusCode::FORBIDDEN, "auth.insufficient_scope");
+    app.post("/v1/staff/sessions", &wechat, json!({ "username": username, "password": STAFF_PASSWORD }))
+        .await
+        .assert_problem(StatusCode::FORBIDDEN, "auth.insufficient_scope");
 }
 
 #[tokio::test]
@@ -236,20 +171,10 @@ async fn wrong_passwords_and_unknown_users_get_the_same_answer() {
     let app = TestApp::spawn().await;
     let hall = app.client_token(ClientKind::ServiceHall).await;
     let username = app.create_staff(Role::Clerk).await;
-    let wrong = app
-        .post(
-            "/v1/staff/sessions",
-            &hall,
-            json!({ "username": username, "password": "nope-nope-nope" }),
-        )
-        .await;
-    let unknown = app
-        .post(
-            "/v1/staff/sessions",
-            &hall,
-            json!({ "username": "ghost", "password": "nope-nope-nope" }),
-        )
-        .await;
+    let wrong =
+        app.post("/v1/staff/sessions", &hall, json!({ "username": username, "password": "nope-nope-nope" })).await;
+    let unknown =
+        app.post("/v1/staff/sessions", &hall, json!({ "username": "ghost", "password": "nope-nope-nope" })).await;
     wrong.assert_problem(StatusCode::UNAUTHORIZED, "staff.invalid_credentials");
     unknown.assert_problem(StatusCode::UNAUTHORIZED, "staff.invalid_credentials");
 }
@@ -266,13 +191,9 @@ async fn five_failed_logins_lock_the_account_until_the_lockout_passes() {
         async move { app.post("/v1/staff/sessions", &hall, body).await }
     };
     for _ in 0..4 {
-        attempt("wrong-password!")
-            .await
-            .assert_problem(StatusCode::UNAUTHORIZED, "staff.invalid_credentials");
+        attempt("wrong-password!").await.assert_problem(StatusCode::UNAUTHORIZED, "staff.invalid_credentials");
     }
-    attempt("wrong-password!")
-        .await
-        .assert_problem(StatusCode::LOCKED, "staff.locked");
+    attempt("wrong-password!").await.assert_problem(StatusCode::LOCKED, "staff.locked");
     let locked = attempt(STAFF_PASSWORD).await;
     locked.assert_problem(StatusCode::LOCKED, "staff.locked");
     assert!(locked.body["locked_until"].is_string());
@@ -297,11 +218,7 @@ async fn a_successful_login_resets_the_failure_count() {
             );
         }
         let body = json!({ "username": username, "password": STAFF_PASSWORD });
-        assert_eq!(
-            app.post("/v1/staff/sessions", &hall, body).await.status,
-            StatusCode::CREATED,
-            "round {round}"
-        );
+        assert_eq!(app.post("/v1/staff/sessions", &hall, body).await.status, StatusCode::CREATED, "round {round}");
     }
 }
 
@@ -310,16 +227,9 @@ async fn every_client_kind_gets_exactly_the_scopes_of_its_matrix_column() {
     let app = TestApp::spawn().await;
     for kind in ClientKind::ALL {
         let (id, secret) = app.register_client(kind).await;
-        let body =
-            json!({ "grant_type": "client_credentials", "client_id": id, "client_secret": secret });
-        let response = app
-            .send(Method::POST, "/v1/oauth/token", None, Some(body))
-            .await;
-        let granted: Vec<&str> = response.body["scope"]
-            .as_str()
-            .unwrap()
-            .split(' ')
-            .collect();
+        let body = json!({ "grant_type": "client_credentials", "client_id": id, "client_secret": secret });
+        let response = app.send(Method::POST, "/v1/oauth/token", None, Some(body)).await;
+        let granted: Vec<&str> = response.body["scope"].as_str().unwrap().split(' ').collect();
         let expected: Vec<&str> = kind.scopes().iter().map(|s| s.as_str()).collect();
         assert_eq!(granted, expected, "{kind:?}");
     }
@@ -330,10 +240,7 @@ fn base64(input: &str) -> String {
     let bytes = input.as_bytes();
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | u32::from(*b) << (16 - 8 * i));
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | u32::from(*b) << (16 - 8 * i));
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);

@@ -15,29 +15,16 @@ use crate::helpers::{STAFF_PASSWORD, employee_body, fresh_pool, ids::fresh_id_nu
 #[tokio::test]
 async fn a_hall_clerk_enrols_and_seals_a_person_over_a_real_socket() {
     let pool = fresh_pool().await;
-    let state =
-        medcard::startup::state(pool, Arc::new(SystemClock), Arc::new(Settings::defaults()));
+    let state = medcard::startup::state(pool, Arc::new(SystemClock), Arc::new(Settings::defaults()));
     let services = state.services.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app = medcard::http::app(state).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
-    let hall = services
-        .register_client(
-            &Actor::system("test"),
-            ClientKind::ServiceHall,
-            "二七区大厅",
-        )
-        .await
-        .unwrap();
+    let hall = services.register_client(&Actor::system("test"), ClientKind::ServiceHall, "二七区大厅", &Default::default()).await.unwrap();
     services
-        .create_staff(
-            &Actor::system("test"),
-            "clerk.e2e",
-            Role::Clerk,
-            SecretString::from(STAFF_PASSWORD),
-        )
+        .create_staff(&Actor::system("test"), "clerk.e2e", Role::Clerk, SecretString::from(STAFF_PASSWORD))
         .await
         .unwrap();
     let http = reqwest::Client::new();
@@ -99,12 +86,7 @@ async fn a_hall_clerk_enrols_and_seals_a_person_over_a_real_socket() {
         .json()
         .await
         .unwrap();
-    let statuses: Vec<&str> = history["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["to"].as_str().unwrap())
-        .collect();
+    let statuses: Vec<&str> = history["items"].as_array().unwrap().iter().map(|i| i["to"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["normal", "sealed"]);
 
     let refused = http
@@ -116,10 +98,7 @@ async fn a_hall_clerk_enrols_and_seals_a_person_over_a_real_socket() {
         .await
         .unwrap();
     assert_eq!(refused.status(), 409);
-    assert_eq!(
-        refused.headers()["content-type"],
-        "application/problem+json"
-    );
+    assert_eq!(refused.headers()["content-type"], "application/problem+json");
     let problem: Value = refused.json().await.unwrap();
     assert_eq!(problem["current_status"], "sealed");
 }

@@ -9,22 +9,17 @@ fn today() -> NaiveDate {
 }
 
 fn region() -> impl Strategy<Value = &'static str> {
-    prop::sample::select(vec![
-        "410102", "410105", "410185", "110105", "310115", "440305", "650102",
-    ])
+    prop::sample::select(vec!["410102", "410105", "410185", "110105", "310115", "440305", "650102"])
 }
 
 fn birth_date() -> impl Strategy<Value = NaiveDate> {
     (0i64..45_000)
-        .prop_map(|days| {
-            NaiveDate::from_ymd_opt(1900, 1, 1).unwrap() + chrono::Duration::days(days)
-        })
+        .prop_map(|days| NaiveDate::from_ymd_opt(1900, 1, 1).unwrap() + chrono::Duration::days(days))
         .prop_filter("not in the future", |d| *d <= today())
 }
 
 fn valid_first17() -> impl Strategy<Value = (String, NaiveDate, u32)> {
-    (region(), birth_date(), 0u32..1000)
-        .prop_map(|(r, d, seq)| (format!("{r}{}{seq:03}", d.format("%Y%m%d")), d, seq))
+    (region(), birth_date(), 0u32..1000).prop_map(|(r, d, seq)| (format!("{r}{}{seq:03}", d.format("%Y%m%d")), d, seq))
 }
 
 proptest! {

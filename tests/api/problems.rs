@@ -7,10 +7,8 @@ use medcard::auth::Role;
 use crate::helpers::TestApp;
 
 fn raw_post(uri: &str, token: &str, content_type: Option<&str>, body: &str) -> Request<Body> {
-    let mut builder = Request::builder()
-        .method("POST")
-        .uri(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"));
+    let mut builder =
+        Request::builder().method("POST").uri(uri).header(header::AUTHORIZATION, format!("Bearer {token}"));
     if let Some(ct) = content_type {
         builder = builder.header(header::CONTENT_TYPE, ct);
     }
@@ -22,41 +20,14 @@ async fn malformed_bodies_get_problem_responses_never_plain_text() {
     let app = TestApp::spawn().await;
     let clerk = app.staff_token(Role::Clerk).await;
     let cases = [
-        (
-            Some("application/json"),
-            "{\"id_number\": ",
-            StatusCode::BAD_REQUEST,
-            "request.malformed_json",
-        ),
-        (
-            Some("application/json"),
-            "[1, 2]",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "request.invalid_body",
-        ),
-        (
-            Some("application/json"),
-            "{}",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "request.invalid_body",
-        ),
-        (
-            Some("text/plain"),
-            "{}",
-            StatusCode::BAD_REQUEST,
-            "request.unsupported_media_type",
-        ),
-        (
-            None,
-            "{}",
-            StatusCode::BAD_REQUEST,
-            "request.unsupported_media_type",
-        ),
+        (Some("application/json"), "{\"id_number\": ", StatusCode::BAD_REQUEST, "request.malformed_json"),
+        (Some("application/json"), "[1, 2]", StatusCode::UNPROCESSABLE_ENTITY, "request.invalid_body"),
+        (Some("application/json"), "{}", StatusCode::UNPROCESSABLE_ENTITY, "request.invalid_body"),
+        (Some("text/plain"), "{}", StatusCode::BAD_REQUEST, "request.unsupported_media_type"),
+        (None, "{}", StatusCode::BAD_REQUEST, "request.unsupported_media_type"),
     ];
     for (content_type, body, status, code) in cases {
-        let response = app
-            .call(raw_post("/v1/persons", &clerk, content_type, body))
-            .await;
+        let response = app.call(raw_post("/v1/persons", &clerk, content_type, body)).await;
         assert_eq!(response.status, status, "{body}: {}", response.text);
         response.assert_problem(status, code);
     }
@@ -66,12 +37,8 @@ async fn malformed_bodies_get_problem_responses_never_plain_text() {
 async fn unknown_routes_and_wrong_methods_are_problems_too() {
     let app = TestApp::spawn().await;
     let clerk = app.staff_token(Role::Clerk).await;
-    app.get("/v1/nowhere", &clerk)
-        .await
-        .assert_problem(StatusCode::NOT_FOUND, "http.not_found");
-    let wrong_method = app
-        .send(Method::PUT, "/v1/persons", Some(&clerk), None)
-        .await;
+    app.get("/v1/nowhere", &clerk).await.assert_problem(StatusCode::NOT_FOUND, "http.not_found");
+    let wrong_method = app.send(Method::PUT, "/v1/persons", Some(&clerk), None).await;
     wrong_method.assert_problem(StatusCode::METHOD_NOT_ALLOWED, "http.method_not_allowed");
     assert!(wrong_method.headers.contains_key(header::ALLOW));
 }
@@ -81,14 +48,7 @@ async fn oversized_bodies_are_refused() {
     let app = TestApp::spawn().await;
     let clerk = app.staff_token(Role::Clerk).await;
     let huge = format!("{{\"name\": \"{}\"}}", "x".repeat(100_000));
-    let response = app
-        .call(raw_post(
-            "/v1/persons",
-            &clerk,
-            Some("application/json"),
-            &huge,
-        ))
-        .await;
+    let response = app.call(raw_post("/v1/persons", &clerk, Some("application/json"), &huge)).await;
     assert!(response.status.is_client_error());
     assert_eq!(response.content_type(), "application/problem+json");
 }
@@ -96,9 +56,7 @@ async fn oversized_bodies_are_refused() {
 #[tokio::test]
 async fn messages_are_chinese_by_default_and_english_on_request() {
     let app = TestApp::spawn().await;
-    let chinese = app
-        .send(Method::GET, "/v1/persons/4101000000000001", None, None)
-        .await;
+    let chinese = app.send(Method::GET, "/v1/persons/4101000000000001", None, None).await;
     assert_eq!(chinese.body["title"], "缺少访问令牌");
     let request = Request::builder()
         .uri("/v1/persons/4101000000000001")
@@ -108,10 +66,7 @@ async fn messages_are_chinese_by_default_and_english_on_request() {
     let english = app.call(request).await;
     assert_eq!(english.body["title"], "A bearer token is required");
     assert_eq!(english.body["status"], 401);
-    assert_eq!(
-        english.body["type"],
-        "urn:medcard:problem:auth.missing_token"
-    );
+    assert_eq!(english.body["type"], "urn:medcard:problem:auth.missing_token");
 }
 
 #[tokio::test]
@@ -119,25 +74,14 @@ async fn an_illegal_transition_message_names_the_current_state_in_both_languages
     let app = TestApp::spawn().await;
     let clerk = app.staff_token(Role::Clerk).await;
     let person_no = app.enrolled_person_no(&clerk).await;
-    let body = serde_json::json!({ "to": "normal", "reason_code": "new_employer", "reason": "x" })
-        .to_string();
+    let body = serde_json::json!({ "to": "normal", "reason_code": "new_employer", "reason": "x" }).to_string();
     let uri = format!("/v1/persons/{person_no}/status-transitions");
-    let zh = app
-        .call(raw_post(&uri, &clerk, Some("application/json"), &body))
-        .await;
-    assert_eq!(
-        zh.body["title"],
-        "当前参保状态为「正常」,不能变更为「正常」"
-    );
+    let zh = app.call(raw_post(&uri, &clerk, Some("application/json"), &body)).await;
+    assert_eq!(zh.body["title"], "当前参保状态为「正常」，不能变更为「正常」");
     let mut en_request = raw_post(&uri, &clerk, Some("application/json"), &body);
-    en_request
-        .headers_mut()
-        .insert(header::ACCEPT_LANGUAGE, "en".parse().unwrap());
+    en_request.headers_mut().insert(header::ACCEPT_LANGUAGE, "en".parse().unwrap());
     let en = app.call(en_request).await;
-    assert_eq!(
-        en.body["title"],
-        "The person is normal and cannot become normal"
-    );
+    assert_eq!(en.body["title"], "The person is normal and cannot become normal");
 }
 
 #[tokio::test]
@@ -145,11 +89,7 @@ async fn every_response_carries_a_request_id_generated_or_echoed() {
     let app = TestApp::spawn().await;
     let generated = app.send(Method::GET, "/healthz", None, None).await;
     assert_eq!(generated.headers["x-request-id"].len(), 36);
-    let request = Request::builder()
-        .uri("/nowhere")
-        .header("x-request-id", "abc-123")
-        .body(Body::empty())
-        .unwrap();
+    let request = Request::builder().uri("/nowhere").header("x-request-id", "abc-123").body(Body::empty()).unwrap();
     let echoed = app.call(request).await;
     assert_eq!(echoed.headers["x-request-id"], "abc-123");
     assert_eq!(echoed.body["request_id"], "abc-123");
@@ -158,37 +98,20 @@ async fn every_response_carries_a_request_id_generated_or_echoed() {
 #[tokio::test]
 async fn health_readiness_metrics_and_docs_need_no_token() {
     let app = TestApp::spawn().await;
-    assert_eq!(
-        app.send(Method::GET, "/healthz", None, None).await.body["status"],
-        "ok"
-    );
-    assert_eq!(
-        app.send(Method::GET, "/readyz", None, None).await.body["status"],
-        "ok"
-    );
+    assert_eq!(app.send(Method::GET, "/healthz", None, None).await.body["status"], "ok");
+    assert_eq!(app.send(Method::GET, "/readyz", None, None).await.body["status"], "ok");
     let metrics = app.send(Method::GET, "/metrics", None, None).await;
     assert_eq!(metrics.status, StatusCode::OK);
-    assert!(
-        metrics.text.contains("http_requests_total"),
-        "{}",
-        metrics.text
-    );
+    assert!(metrics.text.contains("http_requests_total"), "{}", metrics.text);
     let docs = app.send(Method::GET, "/docs/", None, None).await;
     assert_eq!(docs.status, StatusCode::OK);
-    assert!(
-        docs.text.contains("swagger"),
-        "{}",
-        &docs.text[..docs.text.len().min(300)]
-    );
+    assert!(docs.text.contains("swagger"), "{}", &docs.text[..docs.text.len().min(300)]);
 }
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_route_and_the_bearer_scheme() {
     let app = TestApp::spawn().await;
-    let doc = app
-        .send(Method::GET, "/openapi.json", None, None)
-        .await
-        .body;
+    let doc = app.send(Method::GET, "/openapi.json", None, None).await.body;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     for path in [
         "/v1/oauth/token",
@@ -204,17 +127,11 @@ async fn the_openapi_document_describes_every_route_and_the_bearer_scheme() {
     ] {
         assert!(doc["paths"][path].is_object(), "{path} missing");
     }
-    assert_eq!(
-        doc["components"]["securitySchemes"]["bearer"]["scheme"],
-        "bearer"
-    );
+    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
             for (status, response) in operation["responses"].as_object().unwrap() {
-                assert!(
-                    response["description"].is_string(),
-                    "{method} {path} {status} lacks a description"
-                );
+                assert!(response["description"].is_string(), "{method} {path} {status} lacks a description");
             }
         }
     }

@@ -26,19 +26,9 @@ const STALE_AFTER_SECS: u64 = 6 * 3600;
 pub async fn fresh_pool() -> PgPool {
     let server = SERVER.get_or_init(start_server).await;
     let name = unique_name("medcard_t");
-    let mut admin = server
-        .admin
-        .connect()
-        .await
-        .expect("connecting to the test server");
+    let mut admin = server.admin.connect().await.expect("connecting to the test server");
     admin
-        .execute(
-            format!(
-                "CREATE DATABASE \"{name}\" TEMPLATE \"{}\"",
-                server.template
-            )
-            .as_str(),
-        )
+        .execute(format!("CREATE DATABASE \"{name}\" TEMPLATE \"{}\"", server.template).as_str())
         .await
         .expect("creating a test database from the template");
     admin.close().await.ok();
@@ -57,44 +47,28 @@ async fn start_server() -> Server {
         }
         Err(_) => {
             let dir = std::env::temp_dir().join(unique_name("medcard-test-pg"));
-            let cluster = Cluster::start(&dir, Durability::Throwaway)
-                .await
-                .unwrap_or_else(|e| panic!("{e:#}"));
+            let cluster = Cluster::start(&dir, Durability::Throwaway).await.unwrap_or_else(|e| panic!("{e:#}"));
             (cluster.connect_options("postgres"), Some(cluster))
         }
     };
     drop_stale_databases(&admin).await;
     let template = unique_name("medcard_tpl");
-    let mut conn = admin
-        .connect()
-        .await
-        .expect("connecting to the test server");
-    conn.execute(format!("CREATE DATABASE \"{template}\"").as_str())
-        .await
-        .expect("creating the template");
+    let mut conn = admin.connect().await.expect("connecting to the test server");
+    conn.execute(format!("CREATE DATABASE \"{template}\"").as_str()).await.expect("creating the template");
     conn.close().await.ok();
     let pool = PgPoolOptions::new()
         .max_connections(1)
         .connect_with(admin.clone().database(&template))
         .await
         .expect("connecting to the template");
-    medcard::db::migrate(&pool)
-        .await
-        .expect("migrating the template");
+    medcard::db::migrate(&pool).await.expect("migrating the template");
     pool.close().await;
-    Server {
-        admin,
-        template,
-        _cluster: cluster,
-    }
+    Server { admin, template, _cluster: cluster }
 }
 
 /// `prefix_<unix seconds>_<random>`: unique, and its age can be read back.
 fn unique_name(prefix: &str) -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("after 1970")
-        .as_secs();
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).expect("after 1970").as_secs();
     let random = &uuid::Uuid::new_v4().simple().to_string()[..8];
     format!("{prefix}_{secs}_{random}")
 }
@@ -110,16 +84,11 @@ async fn drop_stale_databases(admin: &PgConnectOptions) {
     .fetch_all(&mut conn)
     .await
     .unwrap_or_default();
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("after 1970")
-        .as_secs();
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).expect("after 1970").as_secs();
     for name in names {
         let created: Option<u64> = name.rsplit('_').nth(1).and_then(|s| s.parse().ok());
         if created.is_some_and(|c| now.saturating_sub(c) > STALE_AFTER_SECS) {
-            let _ = conn
-                .execute(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str())
-                .await;
+            let _ = conn.execute(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str()).await;
         }
     }
     conn.close().await.ok();

@@ -15,6 +15,8 @@ use medcard::auth::{Actor, ClientKind, Role};
 use medcard::clock::SettableClock;
 use medcard::config::Settings;
 use medcard::services::Services;
+use medcard::services::clients::ClientBinding;
+use medcard::services::institutions::NewInstitution;
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -52,21 +54,13 @@ impl TestResponse {
     #[track_caller]
     pub fn assert_problem(&self, status: StatusCode, code: &str) {
         assert_eq!(self.status, status, "body: {}", self.text);
-        assert_eq!(
-            self.content_type(),
-            "application/problem+json",
-            "body: {}",
-            self.text
-        );
+        assert_eq!(self.content_type(), "application/problem+json", "body: {}", self.text);
         assert_eq!(self.code(), code, "body: {}", self.text);
     }
 
     /// The content type header.
     pub fn content_type(&self) -> &str {
-        self.headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
+        self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("")
     }
 }
 
@@ -75,36 +69,19 @@ impl TestApp {
     pub async fn spawn() -> Self {
         let pool = fresh_pool().await;
         let clock = SettableClock::new(Utc.with_ymd_and_hms(2026, 11, 20, 2, 0, 0).unwrap());
-        let state = medcard::startup::state(
-            pool.clone(),
-            Arc::new(clock.clone()),
-            Arc::new(Settings::defaults()),
-        );
+        let state = medcard::startup::state(pool.clone(), Arc::new(clock.clone()), Arc::new(Settings::defaults()));
         let services = state.services.clone();
-        Self {
-            router: medcard::http::app(state),
-            pool,
-            clock,
-            services,
-        }
+        Self { router: medcard::http::app(state), pool, clock, services }
     }
 
     /// Sends a request with optional bearer token and JSON body.
-    pub async fn send(
-        &self,
-        method: Method,
-        uri: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> TestResponse {
+    pub async fn send(&self, method: Method, uri: &str, token: Option<&str>, body: Option<Value>) -> TestResponse {
         let mut builder = Request::builder().method(method).uri(uri);
         if let Some(token) = token {
             builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }
         let request = match body {
-            Some(json) => builder
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(json.to_string())),
+            Some(json) => builder.header(header::CONTENT_TYPE, "application/json").body(Body::from(json.to_string())),
             None => builder.body(Body::empty()),
         };
         self.call(request.unwrap()).await
@@ -112,28 +89,13 @@ impl TestApp {
 
     /// Sends a prepared request.
     pub async fn call(&self, request: Request<Body>) -> TestResponse {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router is infallible");
+        let response = self.router.clone().oneshot(request).await.expect("the router is infallible");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("the body is readable")
-            .to_bytes();
+        let bytes = response.into_body().collect().await.expect("the body is readable").to_bytes();
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        TestResponse {
-            status,
-            headers,
-            body,
-            text,
-        }
+        TestResponse { status, headers, body, text }
     }
 
     /// GET with a token.
@@ -146,45 +108,58 @@ impl TestApp {
         self.send(Method::POST, uri, Some(token), Some(body)).await
     }
 
-    /// Registers a client of `kind`, returning its id and secret.
+    /// Registers a client of `kind`, returning its id and secret. Bank clients act for ICBC and
+    /// institution clients for an institution that offers activation.
     pub async fn register_client(&self, kind: ClientKind) -> (String, String) {
-        let client = self
-            .services
-            .register_client(&Actor::system("test"), kind, "test channel")
-            .await
-            .unwrap();
+        let binding = match kind {
+            ClientKind::Bank => ClientBinding { bank_code: Some("ICBC".into()), institution_code: None },
+            ClientKind::Institution => {
+                let code = self.institution(true).await;
+                ClientBinding { bank_code: None, institution_code: Some(code) }
+            }
+            _ => ClientBinding::default(),
+        };
+        self.register_bound_client(kind, binding).await
+    }
+
+    /// Registers a client with an explicit binding.
+    pub async fn register_bound_client(&self, kind: ClientKind, binding: ClientBinding) -> (String, String) {
+        let client = self.services.register_client(&Actor::system("test"), kind, "test channel", &binding).await.unwrap();
         (client.client_id, client.client_secret.expose().to_owned())
+    }
+
+    /// A new institution, offering activation or not; returns its code.
+    pub async fn institution(&self, offers_activation: bool) -> String {
+        let code = format!("H{}", &uuid::Uuid::new_v4().simple().to_string()[..8]).to_ascii_uppercase();
+        let new = NewInstitution { code: code.clone(), name: "郑州市第一人民医院".into(), kind: "hospital".into(), offers_activation };
+        self.services.create_institution(&Actor::system("test"), new).await.unwrap();
+        code
+    }
+
+    /// A token for a client with `binding`, obtained over HTTP.
+    pub async fn bound_client_token(&self, kind: ClientKind, binding: ClientBinding) -> String {
+        let (id, secret) = self.register_bound_client(kind, binding).await;
+        self.token_for(&id, &secret).await
     }
 
     /// A client-credentials token for a new client of `kind`, obtained over HTTP.
     pub async fn client_token(&self, kind: ClientKind) -> String {
         let (id, secret) = self.register_client(kind).await;
-        let response = self
-            .send(
-                Method::POST,
-                "/v1/oauth/token",
-                None,
-                Some(json!({ "grant_type": "client_credentials", "client_id": id, "client_secret": secret })),
-            )
-            .await;
+        self.token_for(&id, &secret).await
+    }
+
+    async fn token_for(&self, id: &str, secret: &str) -> String {
+        let body = json!({ "grant_type": "client_credentials", "client_id": id, "client_secret": secret });
+        let response = self.send(Method::POST, "/v1/oauth/token", None, Some(body)).await;
         assert_eq!(response.status, StatusCode::OK, "{}", response.text);
         response.body["access_token"].as_str().unwrap().to_owned()
     }
 
     /// Creates a staff user with `role` (username unique in this database).
     pub async fn create_staff(&self, role: Role) -> String {
-        let username = format!(
-            "{}_{}",
-            role.as_str(),
-            &uuid::Uuid::new_v4().simple().to_string()[..6]
-        );
+        let username = format!("{}_{}", role.as_str(), &uuid::Uuid::new_v4().simple().to_string()[..6]);
         self.services
-            .create_staff(
-                &Actor::system("test"),
-                &username,
-                role,
-                SecretString::from(STAFF_PASSWORD),
-            )
+            .create_staff(&Actor::system("test"), &username, role, SecretString::from(STAFF_PASSWORD))
             .await
             .unwrap();
         username
@@ -194,44 +169,32 @@ impl TestApp {
     pub async fn staff_token(&self, role: Role) -> String {
         let hall = self.client_token(ClientKind::ServiceHall).await;
         let username = self.create_staff(role).await;
-        let response = self
-            .post(
-                "/v1/staff/sessions",
-                &hall,
-                json!({ "username": username, "password": STAFF_PASSWORD }),
-            )
-            .await;
+        let response =
+            self.post("/v1/staff/sessions", &hall, json!({ "username": username, "password": STAFF_PASSWORD })).await;
         assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
         response.body["access_token"].as_str().unwrap().to_owned()
     }
 
     /// Enrols a valid employee and returns the response body.
     pub async fn enrol_employee(&self, token: &str) -> Value {
-        let response = self
-            .post("/v1/persons", token, employee_body(&ids::fresh_id_number()))
-            .await;
+        let response = self.post("/v1/persons", token, employee_body(&ids::fresh_id_number())).await;
         assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
         response.body
     }
 
     /// Enrols a valid employee and returns the person number.
     pub async fn enrolled_person_no(&self, token: &str) -> String {
-        self.enrol_employee(token).await["person_no"]
-            .as_str()
-            .unwrap()
-            .to_owned()
+        self.enrol_employee(token).await["person_no"].as_str().unwrap().to_owned()
     }
 
     /// The number of audit rows with `action` about `subject_id`.
     pub async fn audit_count(&self, action: &str, subject_id: &str) -> i64 {
-        sqlx::query_scalar(
-            "SELECT count(*) FROM audit_events WHERE action = $1 AND subject_id = $2",
-        )
-        .bind(action)
-        .bind(subject_id)
-        .fetch_one(&self.pool)
-        .await
-        .unwrap()
+        sqlx::query_scalar("SELECT count(*) FROM audit_events WHERE action = $1 AND subject_id = $2")
+            .bind(action)
+            .bind(subject_id)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
     }
 }
 

@@ -1,0 +1,222 @@
+//! Cards: the card number and the card lifecycle as one transition table.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A card number: one capital letter and eight digits (e.g. `A58570797`).
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
+#[serde(transparent)]
+#[sqlx(transparent)]
+pub struct CardNo(String);
+
+/// Multiplier that scatters sequence values over the eight digits; odd and not a multiple of 5,
+/// so it is a bijection modulo 10^8 and numbers stay unique.
+const SCATTER: u64 = 48_271;
+const BLOCK: u64 = 100_000_000;
+
+impl CardNo {
+    /// Parses a card number (upper-casing the letter).
+    pub fn parse(raw: &str) -> Option<Self> {
+        let raw = raw.trim().to_ascii_uppercase();
+        let b = raw.as_bytes();
+        let ok = b.len() == 9 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit);
+        ok.then_some(Self(raw))
+    }
+
+    /// The number for a value of `card_no_seq`: the letter counts blocks of 10^8, the digits are
+    /// the value's position in its block, scattered.
+    pub fn from_sequence(value: i64) -> Self {
+        let value = value.unsigned_abs();
+        let letter = char::from(b'A' + (value / BLOCK % 26) as u8);
+        let digits = (value % BLOCK) * SCATTER % BLOCK;
+        Self(format!("{letter}{digits:08}"))
+    }
+
+    /// The number as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CardNo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for CardNo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The state of a card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, sqlx::Type)]
+#[serde(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+pub enum CardState {
+    /// Issued, not yet activated: the personal account cannot be used with it.
+    Unactivated,
+    /// Activated and usable.
+    Active,
+    /// Reported lost online; lapses back to active unless made formal.
+    TemporarilyLost,
+    /// Frozen at the hall after an anomaly.
+    Frozen,
+    /// Formally reported lost: final.
+    Lost,
+    /// Withdrawn when replaced for damage or expiry: final.
+    Replaced,
+}
+
+impl CardState {
+    /// Every state.
+    pub const ALL: [Self; 6] =
+        [Self::Unactivated, Self::Active, Self::TemporarilyLost, Self::Frozen, Self::Lost, Self::Replaced];
+
+    /// The snake_case code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Unactivated => "unactivated",
+            Self::Active => "active",
+            Self::TemporarilyLost => "temporarily_lost",
+            Self::Frozen => "frozen",
+            Self::Lost => "lost",
+            Self::Replaced => "replaced",
+        }
+    }
+
+    /// The Chinese label.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Unactivated => "未激活",
+            Self::Active => "正常",
+            Self::TemporarilyLost => "临时挂失",
+            Self::Frozen => "冻结",
+            Self::Lost => "正式挂失",
+            Self::Replaced => "已换卡",
+        }
+    }
+
+    /// Final states never change again.
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Lost | Self::Replaced)
+    }
+
+    /// Whether the card still counts as the person's one usable card.
+    pub fn is_usable(self) -> bool {
+        !self.is_final()
+    }
+}
+
+/// Something that changes a card's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CardAction {
+    Activate,
+    ReportTemporaryLoss,
+    CancelTemporaryLoss,
+    /// The background job: a temporary loss not made formal in time.
+    LapseTemporaryLoss,
+    ReportFormalLoss,
+    Freeze,
+    /// Back to the state the card was frozen from.
+    Unfreeze,
+    /// Withdraw the card because a replacement for damage or expiry was ordered.
+    Withdraw,
+}
+
+impl CardAction {
+    /// Every action.
+    pub const ALL: [Self; 8] = [
+        Self::Activate,
+        Self::ReportTemporaryLoss,
+        Self::CancelTemporaryLoss,
+        Self::LapseTemporaryLoss,
+        Self::ReportFormalLoss,
+        Self::Freeze,
+        Self::Unfreeze,
+        Self::Withdraw,
+    ];
+
+    /// The reason code written to the history.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Activate => "activation",
+            Self::ReportTemporaryLoss => "temporary_loss",
+            Self::CancelTemporaryLoss => "temporary_loss_cancelled",
+            Self::LapseTemporaryLoss => "temporary_loss_lapsed",
+            Self::ReportFormalLoss => "formal_loss",
+            Self::Freeze => "freeze",
+            Self::Unfreeze => "unfreeze",
+            Self::Withdraw => "withdrawn_for_replacement",
+        }
+    }
+}
+
+use CardAction as A;
+use CardState as S;
+
+/// The lifecycle: `(from, action, to)`. Unfreeze is listed per state it can return to.
+const TRANSITIONS: &[(CardState, CardAction, CardState)] = &[
+    (S::Unactivated, A::Activate, S::Active),
+    (S::Active, A::ReportTemporaryLoss, S::TemporarilyLost),
+    (S::TemporarilyLost, A::CancelTemporaryLoss, S::Active),
+    (S::TemporarilyLost, A::LapseTemporaryLoss, S::Active),
+    (S::Unactivated, A::ReportFormalLoss, S::Lost),
+    (S::Active, A::ReportFormalLoss, S::Lost),
+    (S::TemporarilyLost, A::ReportFormalLoss, S::Lost),
+    (S::Frozen, A::ReportFormalLoss, S::Lost),
+    (S::Unactivated, A::Freeze, S::Frozen),
+    (S::Active, A::Freeze, S::Frozen),
+    (S::Frozen, A::Unfreeze, S::Active),
+    (S::Frozen, A::Unfreeze, S::Unactivated),
+    (S::Unactivated, A::Withdraw, S::Replaced),
+    (S::Active, A::Withdraw, S::Replaced),
+    (S::Frozen, A::Withdraw, S::Replaced),
+];
+
+/// The state `action` leads to from `from`, or `None` when the lifecycle forbids it.
+/// `frozen_from` is where an unfreeze returns.
+pub fn next_card_state(from: CardState, action: CardAction, frozen_from: Option<CardState>) -> Option<CardState> {
+    TRANSITIONS
+        .iter()
+        .filter(|(f, a, _)| *f == from && *a == action)
+        .map(|(_, _, to)| *to)
+        .find(|to| action != A::Unfreeze || Some(*to) == frozen_from)
+}
+
+/// Every legal `(from, action, to)`, for tests and documentation.
+pub fn card_transitions() -> &'static [(CardState, CardAction, CardState)] {
+    TRANSITIONS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn final_states_have_no_way_out() {
+        for action in CardAction::ALL {
+            for state in [S::Lost, S::Replaced] {
+                assert_eq!(next_card_state(state, action, Some(S::Active)), None);
+            }
+        }
+    }
+
+    #[test]
+    fn sequence_numbers_give_distinct_well_formed_card_numbers() {
+        let numbers: std::collections::HashSet<String> =
+            (1..2000).map(|v| CardNo::from_sequence(v).as_str().to_owned()).collect();
+        assert_eq!(numbers.len(), 1999);
+        assert!(numbers.iter().all(|n| CardNo::parse(n).is_some()));
+        assert_eq!(CardNo::from_sequence(100_000_000).as_str(), "B00000000");
+    }
+
+    #[test]
+    fn an_unfreeze_returns_where_the_card_was_frozen_from() {
+        assert_eq!(next_card_state(S::Frozen, A::Unfreeze, Some(S::Unactivated)), Some(S::Unactivated));
+        assert_eq!(next_card_state(S::Frozen, A::Unfreeze, Some(S::Active)), Some(S::Active));
+    }
+}

@@ -1,0 +1,74 @@
+//! The background job runner: time-driven rules, run every `jobs.interval_secs`. Each job is
+//! idempotent set-based SQL that skips rows another instance holds, so any number of service
+//! instances may run the runner at once.
+
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
+
+use crate::services::Services;
+
+/// A time-driven rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// Temporary card losses not made formal in time lapse back to active.
+    TemporaryLossLapse,
+}
+
+impl Job {
+    /// Every job, in the order they run.
+    pub const ALL: [Self; 1] = [Self::TemporaryLossLapse];
+
+    /// The name in logs and metrics.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::TemporaryLossLapse => "temporary_loss_lapse",
+        }
+    }
+
+    /// Runs the job once; returns how many rows it changed.
+    pub async fn run(self, services: &Services) -> crate::error::Result<u64> {
+        match self {
+            Self::TemporaryLossLapse => services.lapse_temporary_losses().await,
+        }
+    }
+}
+
+/// Runs every job once, logging and counting each outcome; returns `(job, rows)` for the jobs
+/// that succeeded.
+pub async fn run_all_once(services: &Services) -> Vec<(Job, u64)> {
+    let mut done = Vec::new();
+    for job in Job::ALL {
+        let started = Instant::now();
+        let outcome = job.run(services).await;
+        metrics::histogram!("job_duration_seconds", "job" => job.name()).record(started.elapsed().as_secs_f64());
+        match outcome {
+            Ok(rows) => {
+                metrics::counter!("job_runs_total", "job" => job.name(), "outcome" => "ok").increment(1);
+                metrics::counter!("job_rows_total", "job" => job.name()).increment(rows);
+                if rows > 0 {
+                    tracing::info!(job = job.name(), rows, "job changed rows");
+                }
+                done.push((job, rows));
+            }
+            Err(err) => {
+                metrics::counter!("job_runs_total", "job" => job.name(), "outcome" => "error").increment(1);
+                tracing::error!(job = job.name(), error = ?err, "job failed");
+            }
+        }
+    }
+    done
+}
+
+/// Runs the jobs every `interval` until `stop` turns true.
+pub async fn run_until_stopped(services: Services, interval: Duration, mut stop: watch::Receiver<bool>) {
+    tracing::info!(interval_secs = interval.as_secs(), "job runner started");
+    let mut ticker = tokio::time::interval(interval);
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => { run_all_once(&services).await; }
+            _ = stop.changed() => break,
+        }
+    }
+    tracing::info!("job runner stopped");
+}

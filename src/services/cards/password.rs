@@ -1,0 +1,134 @@
+//! The card password: change (old and new), reset at the hall with identity verified, and
+//! verification by institutions and terminals. Three wrong tries in a row lock it; the attempt
+//! is taken atomically before the check, so concurrent wrong tries cannot exceed the limit.
+
+use secrecy::SecretString;
+use serde_json::json;
+
+use super::{PresentedIdentity, check_identity, holder_of, load_for_update};
+use crate::auth::{Actor, Principal, Scope, password};
+use crate::domain::{CardNo, CardPassword, CardState};
+use crate::error::{Error, Result};
+use crate::params;
+use crate::services::Services;
+use crate::services::audit::Subject;
+use crate::storage::cards::{self as store, CardRow};
+
+/// The answer to a password check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordCheck {
+    pub verified: bool,
+}
+
+impl Services {
+    /// Checks a card password (institutions, terminals).
+    pub async fn verify_card_password(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        card_no: &CardNo,
+        password: SecretString,
+    ) -> Result<PasswordCheck> {
+        principal.require(Scope::CardsVerifyPassword)?;
+        self.check_password(&principal.actor(request_id), card_no, password).await?;
+        Ok(PasswordCheck { verified: true })
+    }
+
+    /// Changes the password: the old one is checked like any attempt.
+    pub async fn change_card_password(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        card_no: &CardNo,
+        old: SecretString,
+        new: SecretString,
+    ) -> Result<()> {
+        principal.require(Scope::CardsPassword)?;
+        let actor = principal.actor(request_id);
+        let card = self.check_password(&actor, card_no, old).await?;
+        let mut tx = self.pool.begin().await?;
+        let holder = holder_of(&mut tx, &card).await?;
+        let new = CardPassword::parse_new(&new, &holder.id_number, holder.birth_date)
+            .map_err(|e| Error::invalid_field(e.code(), "new_password", e))?;
+        let hash = password::hash(new.secret(), self.settings.auth.argon2_params()).await?;
+        store::set_password(&mut tx, card_no, &hash).await?;
+        self.audit(
+            &mut tx,
+            &actor,
+            "card.password_change",
+            Some(Subject { kind: "card", id: card_no.as_str() }),
+            json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Resets the password at the hall with the holder's identity verified; unlocks it.
+    pub async fn reset_card_password(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        card_no: &CardNo,
+        holder: &PresentedIdentity,
+        new: SecretString,
+    ) -> Result<()> {
+        principal.require(Scope::CardsPasswordReset)?;
+        let actor = principal.actor(request_id);
+        let mut tx = self.pool.begin().await?;
+        let card = load_for_update(&mut tx, card_no).await?;
+        require_active(&card)?;
+        let person = holder_of(&mut tx, &card).await?;
+        check_identity(&person, holder, self.clock.today())?;
+        let new = CardPassword::parse_new(&new, &person.id_number, person.birth_date)
+            .map_err(|e| Error::invalid_field(e.code(), "new_password", e))?;
+        let hash = password::hash(new.secret(), self.settings.auth.argon2_params()).await?;
+        store::set_password(&mut tx, card_no, &hash).await?;
+        self.audit(
+            &mut tx,
+            &actor,
+            "card.password_reset",
+            Some(Subject { kind: "card", id: card_no.as_str() }),
+            json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One counted attempt: take it atomically, compare off the runtime, give it back if right.
+    async fn check_password(&self, actor: &Actor, card_no: &CardNo, presented: SecretString) -> Result<CardRow> {
+        let max = self.settings.cards.password_max_failures;
+        let mut conn = self.pool.acquire().await?;
+        let card = store::find(&mut conn, card_no).await?.ok_or(Error::NotFound { code: "card.not_found" })?;
+        require_active(&card)?;
+        let Some((failures, hash)) = store::take_password_attempt(&mut conn, card_no, max).await? else {
+            return Err(Error::Locked { code: "card.password_locked", params: params! {} });
+        };
+        if password::verify(presented, hash).await? {
+            store::clear_password_failures(&mut conn, card_no).await?;
+            return Ok(card);
+        }
+        let subject = Some(Subject { kind: "card", id: card_no.as_str() });
+        let locked = failures >= max;
+        let action = if locked { "card.password_locked" } else { "card.password_wrong" };
+        self.audit(&mut conn, actor, action, subject, json!({ "failures": failures })).await?;
+        if locked {
+            return Err(Error::Locked { code: "card.password_locked", params: params! {} });
+        }
+        Err(Error::invalid_field("card.password_wrong", "password", "the card password is wrong")
+            .with_param("remaining_attempts", max - failures))
+    }
+}
+
+/// Password operations need an active card.
+fn require_active(card: &CardRow) -> Result<()> {
+    if card.state != CardState::Active {
+        return Err(Error::conflict(
+            "card.not_active",
+            format!("the card is {}", card.state.code()),
+            params! { "current_state" => card.state.code(), "current_state_label" => card.state.label_zh() },
+        ));
+    }
+    Ok(())
+}
