@@ -2,6 +2,12 @@
 //! real router (and, in `end_to_end`, over a real socket).
 
 mod auth;
+mod card_activation;
+mod card_jobs;
+mod card_password;
+mod card_sequences;
+mod cards;
+mod catalogue;
 mod end_to_end;
 mod helpers;
 mod id_number_properties;

@@ -9,7 +9,7 @@ use super::issue::refuse_if_transferred_out;
 use super::{PresentedIdentity, check_identity, check_issuing_bank, ensure_step, holder_of, load_for_update};
 use crate::auth::{Principal, Scope};
 use crate::domain::{CardAction, CardNo, CardState};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, ResultExt};
 use crate::params;
 use crate::services::Services;
 use crate::services::audit::Subject;
@@ -79,7 +79,11 @@ impl Services {
         new.fulfilment = Some(FULFILMENT[0].to_owned());
         new.expected_ready_on =
             Some(self.calendar.add_working_days(today, self.settings.cards.replacement_ready_working_days));
-        store::insert(&mut tx, &new).await?;
+        // A lost card may be replaced after the person was issued a new card elsewhere: then the
+        // replacement would be a second usable card.
+        store::insert(&mut tx, &new).await.on_constraint("cards_one_usable_per_person", || {
+            Error::conflict("card.usable_card_exists", "the person already has a usable card", params! {})
+        })?;
         store::set_replaced_by(&mut tx, &old.card_no, &new.card_no).await?;
         old.replaced_by = Some(new.card_no.clone());
         let transition = NewCardTransition {

@@ -1,6 +1,7 @@
 //! The test application: the real router over a real database of its own, a settable clock,
 //! and helpers to get tokens and send requests.
 
+pub mod cards;
 mod database;
 pub mod ids;
 
@@ -67,9 +68,23 @@ impl TestResponse {
 impl TestApp {
     /// A fresh application on a fresh database, its clock standing at 2026-11-20 10:00 (UTC+8).
     pub async fn spawn() -> Self {
+        Self::spawn_with(Settings::defaults()).await
+    }
+
+    /// Like [`spawn`](Self::spawn), with tokens that live for a year: for tests that move the
+    /// clock on by days or years and keep using the tokens they got at the start.
+    pub async fn spawn_with_lasting_tokens() -> Self {
+        let mut settings = Settings::defaults();
+        settings.auth.client_token_ttl_secs = 366 * 24 * 3600;
+        settings.auth.staff_token_ttl_secs = 366 * 24 * 3600;
+        Self::spawn_with(settings).await
+    }
+
+    /// A fresh application with `settings`, its clock standing at 2026-11-20 10:00 (UTC+8).
+    pub async fn spawn_with(settings: Settings) -> Self {
         let pool = fresh_pool().await;
         let clock = SettableClock::new(Utc.with_ymd_and_hms(2026, 11, 20, 2, 0, 0).unwrap());
-        let state = medcard::startup::state(pool.clone(), Arc::new(clock.clone()), Arc::new(Settings::defaults()));
+        let state = medcard::startup::state(pool.clone(), Arc::new(clock.clone()), Arc::new(settings));
         let services = state.services.clone();
         Self { router: medcard::http::app(state), pool, clock, services }
     }
@@ -124,14 +139,20 @@ impl TestApp {
 
     /// Registers a client with an explicit binding.
     pub async fn register_bound_client(&self, kind: ClientKind, binding: ClientBinding) -> (String, String) {
-        let client = self.services.register_client(&Actor::system("test"), kind, "test channel", &binding).await.unwrap();
+        let client =
+            self.services.register_client(&Actor::system("test"), kind, "test channel", &binding).await.unwrap();
         (client.client_id, client.client_secret.expose().to_owned())
     }
 
     /// A new institution, offering activation or not; returns its code.
     pub async fn institution(&self, offers_activation: bool) -> String {
         let code = format!("H{}", &uuid::Uuid::new_v4().simple().to_string()[..8]).to_ascii_uppercase();
-        let new = NewInstitution { code: code.clone(), name: "郑州市第一人民医院".into(), kind: "hospital".into(), offers_activation };
+        let new = NewInstitution {
+            code: code.clone(),
+            name: "郑州市第一人民医院".into(),
+            kind: "hospital".into(),
+            offers_activation,
+        };
         self.services.create_institution(&Actor::system("test"), new).await.unwrap();
         code
     }
