@@ -52,6 +52,11 @@ enum Command {
         #[command(subcommand)]
         command: InstitutionCommand,
     },
+    /// The personal-account ledger.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
     /// Background jobs.
     Jobs {
         #[command(subcommand)]
@@ -91,6 +96,13 @@ enum InstitutionCommand {
         #[arg(long)]
         offers_activation: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum LedgerCommand {
+    /// Verify every personal account: balance equals the sum of its entries, never negative.
+    /// Exits non-zero on a mismatch.
+    Check,
 }
 
 #[derive(Debug, Subcommand)]
@@ -162,6 +174,24 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
                     "offers_activation": row.offers_activation,
                 }));
                 Ok(())
+            })
+            .await
+        }
+        Command::Ledger { command: LedgerCommand::Check } => {
+            with_services(settings, |services| async move {
+                let check = services.check_ledger().await?;
+                println!("checked {} accounts and {} entries", check.accounts, check.entries);
+                if check.mismatched.is_empty() {
+                    println!("ok: every balance equals the sum of its entries and none is negative");
+                    return Ok(());
+                }
+                for person_no in &check.mismatched {
+                    println!("MISMATCH: account of {person_no}");
+                }
+                Err(crate::error::Error::Internal(anyhow::anyhow!(
+                    "{} account(s) do not reconcile",
+                    check.mismatched.len()
+                )))
             })
             .await
         }

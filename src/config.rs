@@ -10,6 +10,8 @@ use figment::providers::{Env, Format, Toml};
 use secrecy::SecretString;
 use serde::Deserialize;
 
+use crate::domain::Money;
+
 /// The compiled-in defaults; the same file documents every key.
 const DEFAULTS: &str = include_str!("../config/default.toml");
 
@@ -26,6 +28,7 @@ pub struct Settings {
     pub log: LogSettings,
     pub cards: CardSettings,
     pub jobs: JobSettings,
+    pub contributions: ContributionSettings,
 }
 
 /// The HTTP listener.
@@ -68,6 +71,21 @@ pub struct CardSettings {
     pub validity_years: u32,
     pub expiry_replacement_window_days: i64,
     pub password_max_failures: i32,
+}
+
+/// Contribution rates, account shares, base range and deadlines.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContributionSettings {
+    pub employer_rate_bp: i64,
+    pub personal_rate_bp: i64,
+    pub employer_to_account_bp: i64,
+    pub personal_to_account_bp: i64,
+    pub base_min: Money,
+    pub base_max: Money,
+    pub resident_yearly_amount: Money,
+    pub cutoff_day: u32,
+    pub manual_arrival_after_working_days: u32,
 }
 
 /// The background job runner.

@@ -72,6 +72,12 @@ impl From<sqlx::Error> for Error {
     }
 }
 
+impl From<serde_json::Error> for Error {
+    fn from(err: serde_json::Error) -> Self {
+        Self::Internal(anyhow::Error::new(err))
+    }
+}
+
 /// Maps a named constraint violation to a client error, leaving other database errors internal.
 pub trait ResultExt<T> {
     /// When the statement broke `constraint`, answer `map()` instead of a 500.

@@ -13,16 +13,22 @@ use crate::services::Services;
 pub enum Job {
     /// Temporary card losses not made formal in time lapse back to active.
     TemporaryLossLapse,
+    /// This month's (and year's) contributions are owed by every contributor.
+    ContributionAssessment,
+    /// After the monthly cut-off, unpaid months put persons in arrears.
+    ArrearsSweep,
 }
 
 impl Job {
     /// Every job, in the order they run.
-    pub const ALL: [Self; 1] = [Self::TemporaryLossLapse];
+    pub const ALL: [Self; 3] = [Self::TemporaryLossLapse, Self::ContributionAssessment, Self::ArrearsSweep];
 
     /// The name in logs and metrics.
     pub fn name(self) -> &'static str {
         match self {
             Self::TemporaryLossLapse => "temporary_loss_lapse",
+            Self::ContributionAssessment => "contribution_assessment",
+            Self::ArrearsSweep => "arrears_sweep",
         }
     }
 
@@ -30,6 +36,8 @@ impl Job {
     pub async fn run(self, services: &Services) -> crate::error::Result<u64> {
         match self {
             Self::TemporaryLossLapse => services.lapse_temporary_losses().await,
+            Self::ContributionAssessment => services.assess_contributions().await,
+            Self::ArrearsSweep => services.sweep_arrears().await,
         }
     }
 }

@@ -81,6 +81,8 @@ scopes! {
     ContributionsPay => "contributions:pay",
     /// Post contribution arrivals.
     ContributionsArrive => "contributions:arrive",
+    /// Post staff adjustments to personal accounts (approved by another supervisor).
+    AccountsAdjust => "accounts:adjust",
     /// Post a manual arrival with a bank receipt (hall).
     ContributionsManualArrival => "contributions:manual_arrival",
     /// Register API clients.
@@ -242,6 +244,7 @@ impl Role {
                 StatementsExport,
                 PiiRead,
                 ContributionsManualArrival,
+                AccountsAdjust,
             ],
             Self::Auditor => &[PersonsRead, PiiRead, AuditRead],
             Self::Admin => &[PersonsRead, AuditRead, ClientsManage, StaffManage],

@@ -1,15 +1,20 @@
 //! Extractors whose rejections are problems with stable codes, never axum's plain text: JSON
 //! bodies, path and query values, the bearer principal and the request id.
 
+use axum::body::Bytes;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use crate::auth::Principal;
 use crate::error::Error;
+use crate::services::idempotency::{IdempotentRequest, StoredResponse};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 /// A JSON body; unknown fields are refused where the type says `deny_unknown_fields`.
 #[derive(Debug, Clone, Copy, Default, FromRequest)]
@@ -86,5 +91,76 @@ impl FromRequestParts<AppState> for Principal {
             .filter(|t| !t.is_empty())
             .ok_or(Error::Unauthenticated { code: "auth.invalid_token" })?;
         state.services.authenticate(token).await
+    }
+}
+
+/// A money-moving request: its JSON body, and the `Idempotency-Key` header with a fingerprint
+/// of the method, path and canonical body, so a retry can be recognised and a reused key with
+/// another request refused. An empty body counts as `{}`.
+#[derive(Debug)]
+pub struct Idempotent<T> {
+    pub request: IdempotentRequest,
+    pub body: T,
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Idempotent<T> {
+    type Rejection = Error;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let key = idempotency_key(request.headers())?;
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("application/json"));
+        let line = format!("{} {}", request.method(), request.uri().path());
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|e| Error::Malformed { code: "request.malformed_json", detail: e.body_text() })?;
+        let value: Value = if bytes.is_empty() {
+            Value::Object(Default::default())
+        } else if !is_json {
+            return Err(Error::Malformed {
+                code: "request.unsupported_media_type",
+                detail: "send application/json".into(),
+            });
+        } else {
+            serde_json::from_slice(&bytes)
+                .map_err(|e| Error::Malformed { code: "request.malformed_json", detail: e.to_string() })?
+        };
+        // serde_json's map is ordered by key, so equal bodies print equally.
+        let fingerprint = Sha256::digest(format!("{line}\n{value}").as_bytes()).to_vec();
+        let body = serde_json::from_value(value).map_err(|e| Error::Invalid {
+            code: "request.invalid_body",
+            detail: e.to_string(),
+            params: Default::default(),
+        })?;
+        Ok(Self { request: IdempotentRequest { key, fingerprint }, body })
+    }
+}
+
+fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<String, Error> {
+    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::trim).ok_or(Error::Malformed {
+        code: "idempotency.key_required",
+        detail: "send an Idempotency-Key header".into(),
+    })?;
+    let ok = (1..=128).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic());
+    if !ok {
+        return Err(Error::Malformed {
+            code: "idempotency.key_format",
+            detail: "1 to 128 visible ASCII characters".into(),
+        });
+    }
+    Ok(key.to_owned())
+}
+
+impl IntoResponse for StoredResponse {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::OK);
+        let mut response = (status, axum::Json(self.body)).into_response();
+        if self.replayed {
+            response.headers_mut().insert("idempotent-replayed", axum::http::HeaderValue::from_static("true"));
+        }
+        response
     }
 }

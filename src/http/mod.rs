@@ -2,9 +2,11 @@
 //! here with the middleware every request passes through. Handlers parse, call a service and
 //! shape the response; they hold no rules of the domain.
 
+pub mod accounts;
 pub mod audit;
 pub mod card_password;
 pub mod cards;
+pub mod contributions;
 pub mod extract;
 pub mod health;
 pub mod institutions;
@@ -57,6 +59,8 @@ pub struct AppState {
         (name = "cards", description = "Card issuance, activation, loss, replacement, freeze and history"),
         (name = "card password", description = "The card's financial password"),
         (name = "registries", description = "Banks and designated institutions"),
+        (name = "contributions", description = "Contribution schedule, payments, arrival and manual arrival"),
+        (name = "accounts", description = "The personal-account ledger"),
         (name = "audit", description = "The audit log"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
@@ -81,6 +85,8 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(cards::router())
         .merge(card_password::router())
         .merge(institutions::router())
+        .merge(contributions::router())
+        .merge(accounts::router())
         .merge(audit::router())
         .merge(health::router())
 }

@@ -12,7 +12,7 @@ use super::AppState;
 use super::extract::{Json, Path, Query, RequestId};
 use crate::auth::Principal;
 use crate::domain::{
-    CreditCode, Gender, IdNumber, InsuranceType, InsuredStatus, PersonName, PersonNo, Phone, RegionCode,
+    CreditCode, Gender, IdNumber, InsuranceType, InsuredStatus, Money, PersonName, PersonNo, Phone, RegionCode,
     mask_id_number, mask_phone,
 };
 use crate::error::Error;
@@ -47,6 +47,12 @@ pub struct EnrolRequest {
     pub employer: Option<EmployerBody>,
     /// For a transfer in (转接) of someone new here: the region (outside Zhengzhou) they come from.
     pub transferred_in_from: Option<String>,
+    /// Monthly contribution base (缴费基数) for `310`, e.g. `"6000.00"`; refused for `390`.
+    #[schema(example = "6000.00")]
+    pub contribution_base: Option<String>,
+    /// With `transferred_in_from`, for `310`: the personal-account balance carried over.
+    #[schema(example = "1520.30")]
+    pub carried_over_balance: Option<String>,
 }
 
 /// An employer.
@@ -84,6 +90,9 @@ pub struct PersonResponse {
     pub other_region: Option<String>,
     pub enrolled_at: DateTime<Utc>,
     pub status_changed_at: DateTime<Utc>,
+    /// Employees' monthly contribution base.
+    #[schema(value_type = Option<String>, example = "6000.00")]
+    pub contribution_base: Option<Money>,
     /// `masked` or `full`.
     pub pii: &'static str,
 }
@@ -114,6 +123,7 @@ impl From<PersonRecord> for PersonResponse {
             other_region: row.other_region,
             enrolled_at: row.enrolled_at,
             status_changed_at: row.status_changed_at,
+            contribution_base: row.contribution_base,
             pii: if full { "full" } else { "masked" },
         }
     }
@@ -212,6 +222,8 @@ pub struct TransitionRequest {
     pub target_region: Option<String>,
     /// Transfer in from `transferred_out`: the region the person comes back from.
     pub source_region: Option<String>,
+    /// Transfer in of an employee: the personal-account balance carried over, e.g. `"880.00"`.
+    pub carried_over_balance: Option<String>,
 }
 
 /// One row of the status history.
@@ -301,6 +313,7 @@ async fn transition(
         reason: body.reason,
         target_region: body.target_region,
         source_region: body.source_region,
+        carried_over_balance: parse_money_field(body.carried_over_balance.as_deref(), "carried_over_balance")?,
     };
     let outcome = state.services.change_status(&principal, request_id, &person_no, request).await?;
     let body = TransitionOutcome { transition: outcome.entry.into(), person: outcome.person.into() };
@@ -362,5 +375,13 @@ fn parse_enrolment(body: EnrolRequest, today: NaiveDate) -> Result<Enrolment, Er
             .transferred_in_from
             .map(|r| RegionCode::parse_elsewhere(&r).map_err(|e| field(e.code(), "transferred_in_from", &e)))
             .transpose()?,
+        contribution_base: parse_money_field(body.contribution_base.as_deref(), "contribution_base")?,
+        carried_over_balance: parse_money_field(body.carried_over_balance.as_deref(), "carried_over_balance")?
+            .unwrap_or(Money::ZERO),
     })
+}
+
+/// An optional amount field, or 422 naming it.
+pub fn parse_money_field(raw: Option<&str>, field: &str) -> Result<Option<Money>, Error> {
+    raw.map(|r| Money::parse(r).map_err(|e| Error::invalid_field("money.format", field, e))).transpose()
 }

@@ -4,7 +4,10 @@
 pub mod audit;
 pub mod cards;
 pub mod clients;
+pub mod contributions;
+pub mod idempotency;
 pub mod institutions;
+pub mod ledger;
 pub mod persons;
 pub mod staff;
 pub mod status;

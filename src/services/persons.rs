@@ -5,7 +5,9 @@ use serde_json::json;
 use super::Services;
 use super::audit::Subject;
 use crate::auth::{Actor, Principal, Scope};
-use crate::domain::{CreditCode, IdNumber, InsuranceType, InsuredStatus, PersonName, PersonNo, Phone, RegionCode};
+use crate::domain::{
+    CreditCode, IdNumber, InsuranceType, InsuredStatus, Money, PersonName, PersonNo, Phone, RegionCode,
+};
 use crate::error::{Error, Result, ResultExt};
 use crate::params;
 use crate::storage::persons::{self as store, PersonRow};
@@ -29,6 +31,10 @@ pub struct Enrolment {
     pub employer: Option<Employer>,
     /// Set for a transfer in (转接) of someone new to Zhengzhou: the region they come from.
     pub transferred_in_from: Option<RegionCode>,
+    /// Employees' monthly contribution base (缴费基数); residents have none.
+    pub contribution_base: Option<Money>,
+    /// The personal-account balance carried over by a transfer in (employees).
+    pub carried_over_balance: Money,
 }
 
 /// Whether a reader sees ID numbers and phones in full.
@@ -63,6 +69,7 @@ impl Services {
     ) -> Result<PersonRecord> {
         principal.require(Scope::PersonsEnrol)?;
         check_employer_matches_type(&enrolment)?;
+        self.check_money_matches_type(&enrolment)?;
         let actor = principal.actor(request_id);
         let now = self.clock.now();
         let mut tx = self.pool.begin().await?;
@@ -87,6 +94,11 @@ impl Services {
             effective_date: self.clock.today(),
         };
         status_history::insert(&mut tx, &entry).await?;
+        self.open_schedule(&mut tx, &row).await?;
+        if let Some(source) = &enrolment.transferred_in_from {
+            self.carry_balance_in(&mut tx, &actor, &row.person_no, source.as_str(), enrolment.carried_over_balance)
+                .await?;
+        }
         let subject = Subject { kind: "person", id: row.person_no.as_str() };
         let details =
             json!({ "insurance_type": row.insurance_type, "region_code": row.region_code, "reason_code": reason_code });
@@ -145,6 +157,46 @@ impl Services {
     }
 }
 
+impl Services {
+    /// Employees have a base within range; only employees transferring in carry a balance.
+    fn check_money_matches_type(&self, enrolment: &Enrolment) -> Result<()> {
+        match (enrolment.insurance_type, enrolment.contribution_base) {
+            (InsuranceType::Employee, Some(base)) => self.check_base(base)?,
+            (InsuranceType::Employee, None) => {
+                return Err(Error::invalid_field(
+                    "contribution.base_required",
+                    "contribution_base",
+                    "employee insurance (310) needs the contribution base",
+                ));
+            }
+            (InsuranceType::Resident, Some(_)) => {
+                return Err(Error::invalid_field(
+                    "contribution.base_not_applicable",
+                    "contribution_base",
+                    "residents (390) pay a yearly amount, not from a base",
+                ));
+            }
+            (InsuranceType::Resident, None) => {}
+        }
+        let carries = enrolment.carried_over_balance != Money::ZERO;
+        if carries && (enrolment.insurance_type != InsuranceType::Employee || enrolment.transferred_in_from.is_none()) {
+            return Err(Error::invalid_field(
+                "account.carry_over_not_applicable",
+                "carried_over_balance",
+                "only an employee transferring in carries a personal-account balance",
+            ));
+        }
+        if enrolment.carried_over_balance.is_negative() {
+            return Err(Error::invalid_field(
+                "account.carry_over_negative",
+                "carried_over_balance",
+                "a balance is not negative",
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Employees (310) come with their employer; residents (390) have none.
 fn check_employer_matches_type(enrolment: &Enrolment) -> Result<()> {
     match (enrolment.insurance_type, &enrolment.employer) {
@@ -179,5 +231,6 @@ fn new_person_row(person_no: PersonNo, e: &Enrolment, now: chrono::DateTime<chro
         other_region: e.transferred_in_from.as_ref().map(|r| r.as_str().to_owned()),
         enrolled_at: now,
         status_changed_at: now,
+        contribution_base: e.contribution_base,
     }
 }

@@ -8,7 +8,7 @@ use super::Services;
 use super::audit::Subject;
 use super::persons::{Disclosure, PersonRecord};
 use crate::auth::{Actor, Principal, Scope};
-use crate::domain::{InsuredStatus, PersonNo, RegionCode, RegionRole, StatusRule, TransitionInitiator};
+use crate::domain::{InsuredStatus, Money, PersonNo, RegionCode, RegionRole, StatusRule, TransitionInitiator};
 use crate::error::{Error, Result};
 use crate::params;
 use crate::storage::persons::{self as persons_store, PersonRow, StatusUpdate};
@@ -24,6 +24,8 @@ pub struct StatusRequest {
     pub target_region: Option<String>,
     /// Where a transfer in comes from (outside Zhengzhou).
     pub source_region: Option<String>,
+    /// Transfer in of an employee: the personal-account balance carried over.
+    pub carried_over_balance: Option<Money>,
 }
 
 /// The outcome of a transition: the person after it and the history row written.
@@ -117,7 +119,49 @@ impl Services {
         row.benefits_suspended_from = change.benefits_suspended_from;
         row.other_region = region_on_person;
         row.status_changed_at = now;
+        self.money_side_of(conn, actor, rule, &row, request).await?;
         Ok((row, entry))
+    }
+
+    /// What a transition does to money: a transfer out moves the whole balance out; a transfer
+    /// in reopens the account with the carried-over balance; contributions resume on unsealing
+    /// and transfer in. Sealing needs nothing here: arrival does not allocate while sealed.
+    async fn money_side_of(
+        &self,
+        conn: &mut PgConnection,
+        actor: &Actor,
+        rule: &StatusRule,
+        person: &PersonRow,
+        request: &StatusRequest,
+    ) -> Result<()> {
+        let employee = person.insurance_type == crate::domain::InsuranceType::Employee.code();
+        let carried = request.carried_over_balance.unwrap_or(Money::ZERO);
+        let transfer_in = rule.from == InsuredStatus::TransferredOut;
+        if carried != Money::ZERO && !(transfer_in && employee) {
+            return Err(Error::invalid_field(
+                "account.carry_over_not_applicable",
+                "carried_over_balance",
+                "only an employee transferring in carries a personal-account balance",
+            ));
+        }
+        if carried.is_negative() {
+            return Err(Error::invalid_field(
+                "account.carry_over_negative",
+                "carried_over_balance",
+                "a balance is not negative",
+            ));
+        }
+        let other_region = person.other_region.as_deref().unwrap_or_default();
+        if rule.to == InsuredStatus::TransferredOut {
+            self.move_balance_out(conn, actor, &person.person_no, other_region).await?;
+        }
+        if transfer_in && employee {
+            self.carry_balance_in(conn, actor, &person.person_no, other_region, carried).await?;
+        }
+        if rule.to == InsuredStatus::Normal && rule.initiator == TransitionInitiator::Hall {
+            self.open_schedule(conn, person).await?;
+        }
+        Ok(())
     }
 }
 

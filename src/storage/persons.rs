@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
-use crate::domain::{Gender, InsuredStatus, PersonNo};
+use crate::domain::{Gender, InsuredStatus, Money, PersonNo};
 
 /// A stored insured person.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -23,6 +23,8 @@ pub struct PersonRow {
     pub other_region: Option<String>,
     pub enrolled_at: DateTime<Utc>,
     pub status_changed_at: DateTime<Utc>,
+    /// Employees' monthly contribution base; residents have none.
+    pub contribution_base: Option<Money>,
 }
 
 /// Draws the next person number.
@@ -36,8 +38,9 @@ pub async fn insert(conn: &mut PgConnection, row: &PersonRow) -> sqlx::Result<()
     sqlx::query(
         "INSERT INTO persons (person_no, id_number, name, gender, birth_date, phone, insurance_type,
                               region_code, employer_credit_code, employer_name, status,
-                              benefits_suspended_from, other_region, enrolled_at, status_changed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                              benefits_suspended_from, other_region, enrolled_at, status_changed_at,
+                              contribution_base)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(&row.person_no)
     .bind(&row.id_number)
@@ -54,6 +57,7 @@ pub async fn insert(conn: &mut PgConnection, row: &PersonRow) -> sqlx::Result<()
     .bind(&row.other_region)
     .bind(row.enrolled_at)
     .bind(row.status_changed_at)
+    .bind(row.contribution_base)
     .execute(conn)
     .await?;
     Ok(())
@@ -101,5 +105,15 @@ pub async fn update_status(
     .bind(update.at)
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Sets an employee's contribution base.
+pub async fn set_contribution_base(conn: &mut PgConnection, person_no: &PersonNo, base: Money) -> sqlx::Result<()> {
+    sqlx::query("UPDATE persons SET contribution_base = $2 WHERE person_no = $1")
+        .bind(person_no)
+        .bind(base)
+        .execute(conn)
+        .await?;
     Ok(())
 }

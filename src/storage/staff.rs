@@ -52,3 +52,8 @@ pub async fn set_login_state(
         .await?;
     Ok(())
 }
+
+/// Finds a staff user by username.
+pub async fn find_by_username(conn: &mut PgConnection, username: &str) -> sqlx::Result<Option<StaffRow>> {
+    sqlx::query_as("SELECT * FROM staff_users WHERE username = $1").bind(username).fetch_optional(conn).await
+}

@@ -22,7 +22,10 @@ async fn a_hall_clerk_enrols_and_seals_a_person_over_a_real_socket() {
     let app = medcard::http::app(state).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
-    let hall = services.register_client(&Actor::system("test"), ClientKind::ServiceHall, "二七区大厅", &Default::default()).await.unwrap();
+    let hall = services
+        .register_client(&Actor::system("test"), ClientKind::ServiceHall, "二七区大厅", &Default::default())
+        .await
+        .unwrap();
     services
         .create_staff(&Actor::system("test"), "clerk.e2e", Role::Clerk, SecretString::from(STAFF_PASSWORD))
         .await

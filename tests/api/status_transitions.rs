@@ -49,6 +49,7 @@ async fn system_transition(app: &TestApp, person_no: &str, to: InsuredStatus) {
         reason: "contribution job".into(),
         target_region: None,
         source_region: None,
+        carried_over_balance: None,
     };
     let mut tx = app.pool.begin().await.unwrap();
     let person_no = PersonNo::parse(person_no).unwrap();

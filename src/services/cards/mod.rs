@@ -9,6 +9,7 @@ mod password;
 mod replacement;
 
 pub use activation::{Activation, AgentInfo};
+pub(crate) use issue::refuse_if_transferred_out;
 pub use loss::LossKind;
 pub use password::PasswordCheck;
 pub use replacement::ReplacementReason;

@@ -4,6 +4,7 @@
 pub mod cards;
 mod database;
 pub mod ids;
+pub mod money;
 
 use std::sync::Arc;
 
@@ -227,6 +228,7 @@ pub fn employee_body(id_number: &str) -> Value {
         "phone": "13812345678",
         "insurance_type": "310",
         "region_code": "410105",
-        "employer": { "credit_code": "91350100M000100Y43", "name": "郑州示例科技有限公司" }
+        "employer": { "credit_code": "91350100M000100Y43", "name": "郑州示例科技有限公司" },
+        "contribution_base": "6000.00"
     })
 }

@@ -1,0 +1,62 @@
+//! The monthly contribution jobs: assessment (what every contributor owes this period) and the
+//! arrears sweep at the cut-off. Each runs once per period (recorded in `job_runs`), under an
+//! advisory lock, in set-based SQL, so two instances never double a run.
+
+use chrono::Datelike;
+
+use crate::auth::Actor;
+use crate::domain::{InsuredStatus, Month, StatusRule};
+use crate::error::Result;
+use crate::services::Services;
+use crate::storage::arrears::{self, BulkChange};
+use crate::storage::{contributions, job_runs};
+
+const ASSESSMENT: &str = "contribution_assessment";
+const SWEEP: &str = "arrears_sweep";
+
+impl Services {
+    /// Creates this month's contributions for employees and this year's for residents.
+    pub async fn assess_contributions(&self) -> Result<u64> {
+        let today = self.clock.today();
+        let period = Month::of(today).to_string();
+        let mut tx = self.pool.begin().await?;
+        if !job_runs::try_lock(&mut tx, ASSESSMENT).await? || job_runs::has_run(&mut tx, ASSESSMENT, &period).await? {
+            return Ok(0);
+        }
+        let now = self.clock.now();
+        let employees = contributions::assess_employees(&mut tx, &period, self.rates(), now).await?;
+        let yearly = self.settings.contributions.resident_yearly_amount;
+        let residents = contributions::assess_residents(&mut tx, &today.year().to_string(), yearly, now).await?;
+        job_runs::record(&mut tx, ASSESSMENT, &period, employees + residents, now).await?;
+        tx.commit().await?;
+        Ok(employees + residents)
+    }
+
+    /// At the cut-off: every normal employee with an unpaid month up to the closed month goes
+    /// into arrears, pooled-fund benefits suspended from the 1st of the month after it.
+    pub async fn sweep_arrears(&self) -> Result<u64> {
+        let closed = self.closed_through(self.clock.today());
+        let period = closed.to_string();
+        let mut tx = self.pool.begin().await?;
+        if !job_runs::try_lock(&mut tx, SWEEP).await? || job_runs::has_run(&mut tx, SWEEP, &period).await? {
+            return Ok(0);
+        }
+        let rule =
+            StatusRule::find(InsuredStatus::Normal, InsuredStatus::InArrears).expect("the machine has this edge");
+        let cutoff_day = closed.day(self.settings.contributions.cutoff_day);
+        let effect = rule.effect(cutoff_day);
+        let suspended_from = effect.benefits_suspended_from.expect("entering arrears suspends benefits");
+        let actor = Actor::system(SWEEP);
+        let change = BulkChange {
+            reason_code: rule.reasons[0],
+            reason: "month not fully paid by the cut-off",
+            actor: &actor,
+            at: self.clock.now(),
+            effective_date: effect.effective_date,
+        };
+        let moved = arrears::sweep(&mut tx, &period, suspended_from, &change).await?;
+        job_runs::record(&mut tx, SWEEP, &period, moved, change.at).await?;
+        tx.commit().await?;
+        Ok(moved)
+    }
+}

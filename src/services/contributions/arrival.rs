@@ -1,0 +1,156 @@
+//! Arrival (到账): the tax bureau confirms a payment arrived, or the hall posts a manual arrival
+//! with the bank receipt once a payment has gone unarrived for too long. Arrival credits the
+//! allocation and ends arrears in the same transaction.
+
+use serde_json::json;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::payments::PaymentView;
+use crate::auth::{Principal, Scope};
+use crate::clock::china_offset;
+use crate::domain::{InsuredStatus, StatusRule};
+use crate::error::{Error, Result};
+use crate::params;
+use crate::services::Services;
+use crate::services::audit::Subject;
+use crate::services::idempotency::{IdempotentRequest, StoredResponse};
+use crate::storage::arrears::{self, BulkChange};
+use crate::storage::payments::{self as store, Arrival, PaymentRow};
+
+/// What a batch of arrivals did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ArrivalOutcome {
+    pub payments: u64,
+    pub allocations: u64,
+    pub restored: u64,
+}
+
+impl Services {
+    /// The tax bureau's arrival confirmation.
+    pub async fn confirm_arrival(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        payment_id: Uuid,
+        idempotency: &IdempotentRequest,
+    ) -> Result<StoredResponse> {
+        principal.require(Scope::ContributionsArrive)?;
+        self.arrive_one(principal, request_id, payment_id, None, idempotency).await
+    }
+
+    /// The hall's manual arrival with the bank receipt, after the configured working days.
+    pub async fn manual_arrival(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        payment_id: Uuid,
+        receipt_no: &str,
+        idempotency: &IdempotentRequest,
+    ) -> Result<StoredResponse> {
+        principal.require(Scope::ContributionsManualArrival)?;
+        let receipt_no = receipt_no.trim();
+        if receipt_no.is_empty() || receipt_no.len() > 64 {
+            return Err(Error::invalid_field(
+                "contribution.receipt_no",
+                "receipt_no",
+                "a receipt number has 1 to 64 characters",
+            ));
+        }
+        self.arrive_one(principal, request_id, payment_id, Some(receipt_no), idempotency).await
+    }
+
+    async fn arrive_one(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        payment_id: Uuid,
+        receipt_no: Option<&str>,
+        idempotency: &IdempotentRequest,
+    ) -> Result<StoredResponse> {
+        let actor = principal.actor(request_id);
+        let mut tx = self.pool.begin().await?;
+        if let Some(stored) = self.claim_idempotency(&mut tx, principal, idempotency).await? {
+            return Ok(stored);
+        }
+        let payment = store::find_for_update(&mut tx, payment_id)
+            .await?
+            .ok_or(Error::NotFound { code: "contribution.payment_not_found" })?;
+        if payment.state == "arrived" {
+            return Err(Error::conflict(
+                "contribution.already_arrived",
+                "this payment has already arrived",
+                params! {},
+            ));
+        }
+        if receipt_no.is_some() {
+            self.check_manual_arrival_due(&payment)?;
+        }
+        let kind = if receipt_no.is_some() { "manual" } else { "automatic" };
+        let arrival = Arrival { at: self.clock.now(), kind, receipt_no, actor: &actor };
+        self.arrive_payments(&mut tx, &[payment_id], &arrival).await?;
+        let subject = Subject { kind: "person", id: payment.person_no.as_str() };
+        self.audit(
+            &mut tx,
+            &actor,
+            "contribution.arrival",
+            Some(subject),
+            json!({ "payment_id": payment_id, "kind": kind }),
+        )
+        .await?;
+        let arrived = PaymentRow {
+            state: "arrived".into(),
+            arrived_at: Some(arrival.at),
+            arrival_kind: Some(kind.into()),
+            receipt_no: receipt_no.map(str::to_owned),
+            arrived_by: Some(actor.id.clone()),
+            ..payment
+        };
+        let response = StoredResponse::new(200, serde_json::to_value(PaymentView::from(arrived))?);
+        self.complete_idempotency(&mut tx, principal, idempotency, &response).await?;
+        tx.commit().await?;
+        Ok(response)
+    }
+
+    /// Arrives any number of payments in set-based statements: marks them and their periods
+    /// arrived, credits allocations (not while sealed), and ends the arrears of persons who no
+    /// longer owe a closed month. The caller's transaction makes it all or nothing.
+    pub async fn arrive_payments(
+        &self,
+        conn: &mut PgConnection,
+        ids: &[Uuid],
+        arrival: &Arrival<'_>,
+    ) -> Result<ArrivalOutcome> {
+        let payments = store::mark_arrived(conn, ids, arrival).await?;
+        let allocations = store::allocate(conn, ids, arrival.actor, arrival.at).await?;
+        let rule =
+            StatusRule::find(InsuredStatus::InArrears, InsuredStatus::Normal).expect("the machine has this edge");
+        let change = BulkChange {
+            reason_code: rule.reasons[0],
+            reason: "every owed month has arrived",
+            actor: arrival.actor,
+            at: arrival.at,
+            effective_date: rule.effect(self.clock.today()).effective_date,
+        };
+        let closed = self.closed_through(self.clock.today()).to_string();
+        let restored = arrears::restore(conn, ids, &closed, &change).await?;
+        Ok(ArrivalOutcome { payments, allocations, restored })
+    }
+
+    /// Manual arrival only after the payment has gone unarrived for more than the configured
+    /// working days.
+    fn check_manual_arrival_due(&self, payment: &PaymentRow) -> Result<()> {
+        let paid_on = payment.paid_at.with_timezone(&china_offset()).date_naive();
+        let waited = self.calendar.working_days_between(paid_on, self.clock.today());
+        let needed = self.settings.contributions.manual_arrival_after_working_days;
+        if waited <= needed {
+            let allowed_from = self.calendar.add_working_days(paid_on, needed + 1);
+            return Err(Error::conflict(
+                "contribution.arrival_not_overdue",
+                format!("paid {waited} working day(s) ago; manual arrival from {allowed_from}"),
+                params! { "manual_arrival_from" => allowed_from.to_string(), "working_days_waited" => waited },
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,284 @@
+//! The personal account (employees only): reading it, its entries, staff adjustments, the
+//! money side of transfers, and the reconciliation check. Every movement goes through
+//! [`Services::post_entry`].
+
+use serde::Serialize;
+use serde_json::json;
+use sqlx::PgConnection;
+use utoipa::ToSchema;
+
+use super::Services;
+use super::audit::Subject;
+use super::idempotency::{IdempotentRequest, StoredResponse};
+use crate::auth::{Actor, Principal, Scope};
+use crate::domain::{InsuranceType, InsuredStatus, Money, PersonNo};
+use crate::error::{Error, Result};
+use crate::params;
+use crate::storage::ledger::{self as store, AccountRow, EntryFilter, EntryRow, LedgerCheck, NewEntry};
+use crate::storage::{persons, staff};
+
+/// The kinds of ledger entries.
+pub mod kind {
+    pub const ALLOCATION: &str = "allocation";
+    pub const CONSUMPTION: &str = "consumption";
+    pub const FAMILY_PAYMENT: &str = "family_payment";
+    pub const REFUND: &str = "refund";
+    pub const TRANSFER_OUT: &str = "transfer_out";
+    pub const TRANSFER_IN: &str = "transfer_in";
+    pub const ADJUSTMENT: &str = "adjustment";
+}
+
+/// A personal account as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AccountView {
+    pub person_no: String,
+    #[schema(value_type = String, example = "1024.00")]
+    pub balance: Money,
+    pub last_entry_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Whether arriving contributions are currently not credited.
+    pub allocations_stopped: bool,
+    /// `sealed` (封存: balance usable, no allocations) or `transferred_out` (account closed).
+    pub allocations_stopped_reason: Option<&'static str>,
+    /// Whether the account takes no more movements (transferred out).
+    pub frozen: bool,
+}
+
+/// A staff adjustment.
+#[derive(Debug, Clone)]
+pub struct Adjustment {
+    pub amount: Money,
+    pub reason: String,
+    /// Username of the supervisor who approved it (not the poster).
+    pub approver: String,
+}
+
+impl Services {
+    /// The account of an employee.
+    pub async fn account(&self, principal: &Principal, person_no: &PersonNo) -> Result<AccountView> {
+        principal.require(Scope::PersonsRead)?;
+        let mut conn = self.pool.acquire().await?;
+        let (status, account) = account_of(&mut conn, person_no).await?;
+        Ok(account_view(account, status))
+    }
+
+    /// A page of an account's entries, newest first.
+    pub async fn account_entries(&self, principal: &Principal, filter: &EntryFilter<'_>) -> Result<Vec<EntryRow>> {
+        principal.require(Scope::PersonsRead)?;
+        let mut conn = self.pool.acquire().await?;
+        account_of(&mut conn, filter.person_no).await?;
+        Ok(store::list(&mut conn, filter).await?)
+    }
+
+    /// Posts a staff adjustment (supervisor, approved by another supervisor), idempotently.
+    pub async fn adjust_account(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        person_no: &PersonNo,
+        adjustment: Adjustment,
+        idempotency: &IdempotentRequest,
+    ) -> Result<StoredResponse> {
+        principal.require(Scope::AccountsAdjust)?;
+        let actor = principal.actor(request_id);
+        let mut tx = self.pool.begin().await?;
+        if let Some(stored) = self.claim_idempotency(&mut tx, principal, idempotency).await? {
+            return Ok(stored);
+        }
+        check_approver(&mut tx, &actor, &adjustment.approver).await?;
+        let reason = adjustment.reason.trim();
+        if reason.is_empty() || reason.chars().count() > 500 || adjustment.amount == Money::ZERO {
+            return Err(Error::invalid_field(
+                "account.adjustment",
+                "reason",
+                "a non-zero amount and a reason of 1 to 500 characters",
+            ));
+        }
+        let (status, _) = account_of(&mut tx, person_no).await?;
+        refuse_if_frozen(status)?;
+        let entry = NewEntry {
+            person_no,
+            kind: kind::ADJUSTMENT,
+            amount: adjustment.amount,
+            period: None,
+            payment_id: None,
+            reason: Some(reason),
+            approver: Some(adjustment.approver.trim()),
+            actor: &actor,
+            at: self.clock.now(),
+        };
+        let entry = self.post_entry(&mut tx, &entry).await?;
+        let response = StoredResponse::new(201, serde_json::to_value(EntryView::from(entry))?);
+        self.complete_idempotency(&mut tx, principal, idempotency, &response).await?;
+        tx.commit().await?;
+        Ok(response)
+    }
+
+    /// Posts one movement and its audit row; refused if the balance would go negative.
+    pub(crate) async fn post_entry(&self, conn: &mut PgConnection, entry: &NewEntry<'_>) -> Result<EntryRow> {
+        let posted = store::post(conn, entry).await?.ok_or_else(|| {
+            Error::conflict(
+                "account.insufficient_balance",
+                "the personal account balance does not cover this",
+                params! { "amount" => entry.amount.to_string() },
+            )
+        })?;
+        let subject = Subject { kind: "person", id: entry.person_no.as_str() };
+        let details = json!({ "kind": entry.kind, "amount": entry.amount, "balance_after": posted.balance_after });
+        self.audit(conn, entry.actor, "account.entry", Some(subject), details).await?;
+        Ok(posted)
+    }
+
+    /// The money side of a transfer out: the whole balance leaves with one entry.
+    pub(crate) async fn move_balance_out(
+        &self,
+        conn: &mut PgConnection,
+        actor: &Actor,
+        person_no: &PersonNo,
+        target: &str,
+    ) -> Result<()> {
+        let Some(account) = store::find(conn, person_no).await? else { return Ok(()) };
+        if account.balance == Money::ZERO {
+            return Ok(());
+        }
+        let reason = format!("transferred out to {target}");
+        let entry = NewEntry {
+            person_no,
+            kind: kind::TRANSFER_OUT,
+            amount: Money::ZERO - account.balance,
+            period: None,
+            payment_id: None,
+            reason: Some(&reason),
+            approver: None,
+            actor,
+            at: self.clock.now(),
+        };
+        self.post_entry(conn, &entry).await.map(|_| ())
+    }
+
+    /// The money side of a transfer in: the account opens (again) with the carried-over balance.
+    pub(crate) async fn carry_balance_in(
+        &self,
+        conn: &mut PgConnection,
+        actor: &Actor,
+        person_no: &PersonNo,
+        source: &str,
+        amount: Money,
+    ) -> Result<()> {
+        store::open(conn, person_no, self.clock.now()).await?;
+        if amount == Money::ZERO {
+            return Ok(());
+        }
+        let reason = format!("carried over from {source}");
+        let entry = NewEntry {
+            person_no,
+            kind: kind::TRANSFER_IN,
+            amount,
+            period: None,
+            payment_id: None,
+            reason: Some(&reason),
+            approver: None,
+            actor,
+            at: self.clock.now(),
+        };
+        self.post_entry(conn, &entry).await.map(|_| ())
+    }
+
+    /// `medcard ledger check`: every balance equals its entries and none is negative.
+    pub async fn check_ledger(&self) -> Result<LedgerCheck> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(store::check(&mut conn).await?)
+    }
+}
+
+/// The person's status and account; residents have none, which is said clearly.
+async fn account_of(conn: &mut PgConnection, person_no: &PersonNo) -> Result<(InsuredStatus, AccountRow)> {
+    let person = persons::find(conn, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
+    if InsuranceType::parse(&person.insurance_type) == Some(InsuranceType::Resident) {
+        return Err(Error::NotFound { code: "account.resident_has_none" });
+    }
+    let account = store::find(conn, person_no)
+        .await?
+        .ok_or_else(|| Error::Internal(anyhow::anyhow!("employee {person_no} has no account")))?;
+    Ok((person.status, account))
+}
+
+fn account_view(account: AccountRow, status: InsuredStatus) -> AccountView {
+    let reason = match status {
+        InsuredStatus::Sealed => Some("sealed"),
+        InsuredStatus::TransferredOut => Some("transferred_out"),
+        _ => None,
+    };
+    AccountView {
+        person_no: account.person_no.to_string(),
+        balance: account.balance,
+        last_entry_at: account.last_entry_at,
+        allocations_stopped: reason.is_some(),
+        allocations_stopped_reason: reason,
+        frozen: status == InsuredStatus::TransferredOut,
+    }
+}
+
+/// A transferred-out account takes no movements.
+fn refuse_if_frozen(status: InsuredStatus) -> Result<()> {
+    if status == InsuredStatus::TransferredOut {
+        return Err(Error::conflict("account.frozen", "the person transferred out; the account is closed", params! {}));
+    }
+    Ok(())
+}
+
+/// The approver is another staff user who may approve adjustments.
+async fn check_approver(conn: &mut PgConnection, actor: &Actor, approver: &str) -> Result<()> {
+    let approver = approver.trim();
+    let found = staff::find_by_username(conn, approver).await?;
+    let may_approve = found.as_ref().is_some_and(|s| matches!(s.role.as_str(), "supervisor" | "admin"));
+    if !may_approve || approver == actor.id {
+        return Err(Error::invalid_field(
+            "account.approver",
+            "approver",
+            "the approver is another supervisor or admin, not the poster",
+        ));
+    }
+    Ok(())
+}
+
+/// A ledger entry as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EntryView {
+    pub id: i64,
+    /// `allocation`, `consumption`, `family_payment`, `refund`, `transfer_out`, `transfer_in`, `adjustment`.
+    pub kind: String,
+    /// Signed: credits positive, debits negative.
+    #[schema(value_type = String, example = "102.40")]
+    pub amount: Money,
+    #[schema(value_type = String, example = "1126.40")]
+    pub balance_after: Money,
+    pub period: Option<String>,
+    pub payment_id: Option<uuid::Uuid>,
+    pub reason: Option<String>,
+    pub approver: Option<String>,
+    pub actor_kind: String,
+    pub actor_id: String,
+    pub channel: String,
+    pub request_id: Option<String>,
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<EntryRow> for EntryView {
+    fn from(r: EntryRow) -> Self {
+        Self {
+            id: r.id,
+            kind: r.kind,
+            amount: r.amount,
+            balance_after: r.balance_after,
+            period: r.period,
+            payment_id: r.payment_id,
+            reason: r.reason,
+            approver: r.approver,
+            actor_kind: r.actor_kind,
+            actor_id: r.actor_id,
+            channel: r.channel,
+            request_id: r.request_id,
+            occurred_at: r.occurred_at,
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! The `accounts` and `account_entries` tables: the personal-account ledger.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::auth::Actor;
+use crate::domain::{Money, PersonNo};
+
+/// A stored account.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountRow {
+    pub person_no: PersonNo,
+    pub balance: Money,
+    pub last_entry_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A stored ledger entry.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EntryRow {
+    pub id: i64,
+    pub person_no: PersonNo,
+    pub kind: String,
+    pub amount: Money,
+    pub balance_after: Money,
+    pub period: Option<String>,
+    pub payment_id: Option<Uuid>,
+    pub reason: Option<String>,
+    pub approver: Option<String>,
+    pub actor_kind: String,
+    pub actor_id: String,
+    pub channel: String,
+    pub request_id: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// One movement to post.
+#[derive(Debug)]
+pub struct NewEntry<'a> {
+    pub person_no: &'a PersonNo,
+    pub kind: &'a str,
+    pub amount: Money,
+    pub period: Option<&'a str>,
+    pub payment_id: Option<Uuid>,
+    pub reason: Option<&'a str>,
+    pub approver: Option<&'a str>,
+    pub actor: &'a Actor,
+    pub at: DateTime<Utc>,
+}
+
+/// Opens an empty account (idempotent).
+pub async fn open(conn: &mut PgConnection, person_no: &PersonNo, at: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO accounts (person_no, created_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(person_no)
+        .bind(at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Finds an account.
+pub async fn find(conn: &mut PgConnection, person_no: &PersonNo) -> sqlx::Result<Option<AccountRow>> {
+    sqlx::query_as("SELECT * FROM accounts WHERE person_no = $1").bind(person_no).fetch_optional(conn).await
+}
+
+/// Posts one entry: moves the balance by `amount` only if it stays non-negative, and writes
+/// the entry with the balance after. `None` when the account is missing or would go negative.
+pub async fn post(conn: &mut PgConnection, entry: &NewEntry<'_>) -> sqlx::Result<Option<EntryRow>> {
+    sqlx::query_as(
+        "WITH moved AS (
+             UPDATE accounts SET balance = balance + $3, last_entry_at = $9
+              WHERE person_no = $1 AND balance + $3 >= 0
+              RETURNING person_no, balance
+         )
+         INSERT INTO account_entries (person_no, kind, amount, balance_after, period, payment_id, reason, approver,
+                                      actor_kind, actor_id, channel, request_id, occurred_at)
+         SELECT person_no, $2, $3, balance, $4, $5, $6, $7, $8, $10, $11, $12, $9 FROM moved
+         RETURNING *",
+    )
+    .bind(entry.person_no)
+    .bind(entry.kind)
+    .bind(entry.amount)
+    .bind(entry.period)
+    .bind(entry.payment_id)
+    .bind(entry.reason)
+    .bind(entry.approver)
+    .bind(entry.actor.kind.as_str())
+    .bind(entry.at)
+    .bind(&entry.actor.id)
+    .bind(&entry.actor.channel)
+    .bind(&entry.actor.request_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Filters and paging for a person's entries, newest first.
+#[derive(Debug)]
+pub struct EntryFilter<'a> {
+    pub person_no: &'a PersonNo,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub before_id: Option<i64>,
+    pub limit: i64,
+}
+
+/// A page of entries, newest first; dates are Zhengzhou calendar days, `to` inclusive.
+pub async fn list(conn: &mut PgConnection, filter: &EntryFilter<'_>) -> sqlx::Result<Vec<EntryRow>> {
+    sqlx::query_as(
+        "SELECT * FROM account_entries
+          WHERE person_no = $1
+            AND ($2::date IS NULL OR (occurred_at AT TIME ZONE 'Asia/Shanghai')::date >= $2)
+            AND ($3::date IS NULL OR (occurred_at AT TIME ZONE 'Asia/Shanghai')::date <= $3)
+            AND ($4::bigint IS NULL OR id < $4)
+          ORDER BY id DESC
+          LIMIT $5",
+    )
+    .bind(filter.person_no)
+    .bind(filter.from)
+    .bind(filter.to)
+    .bind(filter.before_id)
+    .bind(filter.limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// What `medcard ledger check` finds.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct LedgerCheck {
+    pub accounts: i64,
+    pub entries: i64,
+    pub mismatched: Vec<String>,
+}
+
+/// Verifies every account: balance = sum of entries = the last entry's balance after, never
+/// negative. Returns the person numbers that break it.
+pub async fn check(conn: &mut PgConnection) -> sqlx::Result<LedgerCheck> {
+    let accounts: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts").fetch_one(&mut *conn).await?;
+    let entries: i64 = sqlx::query_scalar("SELECT count(*) FROM account_entries").fetch_one(&mut *conn).await?;
+    let mismatched: Vec<String> = sqlx::query_scalar(
+        "SELECT a.person_no
+           FROM accounts a
+           LEFT JOIN (SELECT person_no, sum(amount) AS total, max(id) AS last_id
+                        FROM account_entries GROUP BY person_no) s ON s.person_no = a.person_no
+           LEFT JOIN account_entries last ON last.id = s.last_id
+          WHERE a.balance < 0
+             OR a.balance <> COALESCE(s.total, 0)
+             OR a.balance <> COALESCE(last.balance_after, 0)
+          ORDER BY a.person_no",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(LedgerCheck { accounts, entries, mismatched })
+}
