@@ -14,6 +14,7 @@ use crate::auth::{Actor, ClientKind, Role};
 use crate::clock::SystemClock;
 use crate::config::Settings;
 use crate::db::{self, Database};
+use crate::domain::Money;
 use crate::services::Services;
 use crate::services::clients::ClientBinding;
 use crate::services::institutions::NewInstitution;
@@ -185,8 +186,14 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
                     println!("ok: every balance equals the sum of its entries and none is negative");
                     return Ok(());
                 }
-                for person_no in &check.mismatched {
-                    println!("MISMATCH: account of {person_no}");
+                for m in &check.mismatched {
+                    let last = m.last_balance_after.map_or("none".to_owned(), |b| Money::from_fen(b).to_string());
+                    println!(
+                        "MISMATCH {}: balance {} but entries sum to {} (last entry's balance after: {last})",
+                        m.person_no,
+                        Money::from_fen(m.balance),
+                        Money::from_fen(m.sum_of_entries),
+                    );
                 }
                 Err(crate::error::Error::Internal(anyhow::anyhow!(
                     "{} account(s) do not reconcile",

@@ -121,8 +121,38 @@ impl Settings {
         figment
             .merge(medcard_env())
             .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database.url".into()))
-            .extract()
-            .map_err(Box::new)
+            .extract::<Self>()
+            .map_err(Box::new)?
+            .validated()
+            .map_err(|message| Box::new(figment::Error::from(message)))
+    }
+
+    /// Refuses values that parse but make no sense, naming the key.
+    fn validated(self) -> Result<Self, String> {
+        let c = &self.contributions;
+        let checks: [(bool, &str); 8] = [
+            ((1..=28).contains(&c.cutoff_day), "contributions.cutoff_day must be 1 to 28"),
+            ((0..=10_000).contains(&c.employer_rate_bp), "contributions.employer_rate_bp must be 0 to 10000"),
+            ((0..=10_000).contains(&c.personal_rate_bp), "contributions.personal_rate_bp must be 0 to 10000"),
+            (
+                (0..=10_000).contains(&c.employer_to_account_bp) && (0..=10_000).contains(&c.personal_to_account_bp),
+                "contributions.*_to_account_bp must be 0 to 10000",
+            ),
+            (
+                Money::ZERO < c.base_min && c.base_min <= c.base_max,
+                "contributions.base_min must be positive and <= base_max",
+            ),
+            (self.cards.password_max_failures >= 1, "cards.password_max_failures must be at least 1"),
+            (self.jobs.interval_secs >= 1, "jobs.interval_secs must be at least 1"),
+            (
+                argon2::Params::new(self.auth.argon2_memory_kib, self.auth.argon2_iterations, 1, None).is_ok(),
+                "auth.argon2_memory_kib / auth.argon2_iterations are outside argon2's bounds",
+            ),
+        ];
+        match checks.iter().find(|(ok, _)| !ok) {
+            Some((_, message)) => Err((*message).to_owned()),
+            None => Ok(self),
+        }
     }
 
     /// The defaults alone, ignoring the environment (tests start from these).
@@ -167,6 +197,17 @@ mod tests {
             .extract::<Settings>()
             .unwrap_err();
         assert!(err.to_string().contains("server.listen"), "{err}");
+    }
+
+    #[test]
+    fn values_that_parse_but_make_no_sense_are_refused_by_name() {
+        let mut settings = Settings::defaults();
+        settings.contributions.cutoff_day = 0;
+        assert!(settings.validated().unwrap_err().contains("cutoff_day"));
+        let mut settings = Settings::defaults();
+        settings.auth.argon2_memory_kib = 1;
+        assert!(settings.validated().unwrap_err().contains("argon2"));
+        assert!(Settings::defaults().validated().is_ok());
     }
 
     #[test]

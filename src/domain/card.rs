@@ -159,6 +159,9 @@ use CardAction as A;
 use CardState as S;
 
 /// The lifecycle: `(from, action, to)`. Unfreeze is listed per state it can return to.
+/// Beyond SPEC §2, an unactivated card may be formally lost (a new card lost before activation).
+/// A frozen card is unfrozen at the hall before anything else happens to it, so a bank cannot
+/// undo a hall freeze by reporting the card lost or replacing it.
 const TRANSITIONS: &[(CardState, CardAction, CardState)] = &[
     (S::Unactivated, A::Activate, S::Active),
     (S::Active, A::ReportTemporaryLoss, S::TemporarilyLost),
@@ -167,14 +170,12 @@ const TRANSITIONS: &[(CardState, CardAction, CardState)] = &[
     (S::Unactivated, A::ReportFormalLoss, S::Lost),
     (S::Active, A::ReportFormalLoss, S::Lost),
     (S::TemporarilyLost, A::ReportFormalLoss, S::Lost),
-    (S::Frozen, A::ReportFormalLoss, S::Lost),
     (S::Unactivated, A::Freeze, S::Frozen),
     (S::Active, A::Freeze, S::Frozen),
     (S::Frozen, A::Unfreeze, S::Active),
     (S::Frozen, A::Unfreeze, S::Unactivated),
     (S::Unactivated, A::Withdraw, S::Replaced),
     (S::Active, A::Withdraw, S::Replaced),
-    (S::Frozen, A::Withdraw, S::Replaced),
 ];
 
 /// The state `action` leads to from `from`, or `None` when the lifecycle forbids it.

@@ -45,10 +45,10 @@ impl Services {
         request: &IdempotentRequest,
     ) -> Result<Option<StoredResponse>> {
         let now = self.clock.now();
-        if store::claim(conn, &principal.client_id, &request.key, &request.fingerprint, now).await? {
+        if store::claim(conn, &key_owner(principal), &request.key, &request.fingerprint, now).await? {
             return Ok(None);
         }
-        let stored = store::find(conn, &principal.client_id, &request.key)
+        let stored = store::find(conn, &key_owner(principal), &request.key)
             .await?
             .ok_or_else(|| anyhow::anyhow!("idempotency key vanished after a conflict"))?;
         if stored.request_hash != request.fingerprint {
@@ -76,7 +76,16 @@ impl Services {
         request: &IdempotentRequest,
         response: &StoredResponse,
     ) -> Result<()> {
-        store::complete(conn, &principal.client_id, &request.key, response.status, &response.body).await?;
+        store::complete(conn, &key_owner(principal), &request.key, response.status, &response.body).await?;
         Ok(())
+    }
+}
+
+/// Whose keys these are: the client, and within a hall client each staff user separately, so
+/// two clerks at the same hall never replay each other's answers.
+fn key_owner(principal: &Principal) -> String {
+    match &principal.staff {
+        Some(staff) => format!("{}/{}", principal.client_id, staff.staff_id),
+        None => principal.client_id.clone(),
     }
 }

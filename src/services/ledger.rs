@@ -1,6 +1,7 @@
 //! The personal account (employees only): reading it, its entries, staff adjustments, the
-//! money side of transfers, and the reconciliation check. Every movement goes through
-//! [`Services::post_entry`].
+//! money side of transfers, and the reconciliation check. Single movements go through
+//! [`Services::post_entry`]; allocations on arrival are posted set-based by
+//! `storage::payments::allocate` under the same rules (guarded balance, entry per movement).
 
 use serde::Serialize;
 use serde_json::json;
@@ -93,7 +94,7 @@ impl Services {
                 "a non-zero amount and a reason of 1 to 500 characters",
             ));
         }
-        let (status, _) = account_of(&mut tx, person_no).await?;
+        let (status, _) = locked_account_of(&mut tx, person_no).await?;
         refuse_if_frozen(status)?;
         let entry = NewEntry {
             person_no,
@@ -136,7 +137,7 @@ impl Services {
         person_no: &PersonNo,
         target: &str,
     ) -> Result<()> {
-        let Some(account) = store::find(conn, person_no).await? else { return Ok(()) };
+        let Some(account) = store::find_for_update(conn, person_no).await? else { return Ok(()) };
         if account.balance == Money::ZERO {
             return Ok(());
         }
@@ -193,6 +194,18 @@ impl Services {
 /// The person's status and account; residents have none, which is said clearly.
 async fn account_of(conn: &mut PgConnection, person_no: &PersonNo) -> Result<(InsuredStatus, AccountRow)> {
     let person = persons::find(conn, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
+    employee_account(conn, person).await
+}
+
+/// The same, with the person locked for a movement (status changes lock the person too).
+async fn locked_account_of(conn: &mut PgConnection, person_no: &PersonNo) -> Result<(InsuredStatus, AccountRow)> {
+    let person =
+        persons::find_for_update(conn, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
+    employee_account(conn, person).await
+}
+
+async fn employee_account(conn: &mut PgConnection, person: persons::PersonRow) -> Result<(InsuredStatus, AccountRow)> {
+    let person_no = &person.person_no;
     if InsuranceType::parse(&person.insurance_type) == Some(InsuranceType::Resident) {
         return Err(Error::NotFound { code: "account.resident_has_none" });
     }

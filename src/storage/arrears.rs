@@ -18,6 +18,26 @@ pub struct BulkChange<'a> {
     pub effective_date: NaiveDate,
 }
 
+/// Locks every normal employee with an unpaid month up to `period`. The sweep runs after this
+/// in a second statement, whose fresh snapshot sees any payment that committed meanwhile, and no
+/// payment or status change can slip in between (they lock the person too).
+pub async fn lock_sweep_candidates(conn: &mut PgConnection, period: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "SELECT count(*) FROM (
+             SELECT p.person_no FROM persons p
+              WHERE p.status = 'normal' AND p.insurance_type = '310'
+                AND EXISTS (SELECT 1 FROM contributions c
+                             WHERE c.person_no = p.person_no AND c.state = 'due'
+                               AND length(c.period) = 7 AND c.period <= $1)
+              FOR UPDATE OF p
+         ) locked",
+    )
+    .bind(period)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Moves every normal employee with a month up to `period` still unpaid (`due`) into arrears.
 /// Returns how many moved.
 pub async fn sweep(

@@ -175,25 +175,34 @@ pub async fn lapse_temporary_losses(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
-    let done = sqlx::query(
+    // Rows a request holds right now are skipped; the next run (a minute later) takes them.
+    let lapsed: i64 = sqlx::query_scalar(
         "WITH due AS (
              SELECT card_no FROM cards
               WHERE state = 'temporarily_lost' AND temporary_loss_until < $1
               FOR UPDATE SKIP LOCKED
          ), lapsed AS (
              UPDATE cards c SET state = 'active', temporary_loss_until = NULL, state_changed_at = $2
-               FROM due WHERE c.card_no = due.card_no
+               FROM due WHERE c.card_no = due.card_no AND c.state = 'temporarily_lost'
              RETURNING c.card_no, c.person_no
+         ), history AS (
+             INSERT INTO card_transitions (card_no, person_no, from_state, to_state, reason_code, reason,
+                                           actor_kind, actor_id, channel, occurred_at)
+             SELECT card_no, person_no, 'temporarily_lost', 'active', 'temporary_loss_lapsed',
+                    'temporary loss not made formal in time', 'system', 'temporary_loss_lapse', 'system', $2
+               FROM lapsed
+         ), audit AS (
+             INSERT INTO audit_events (occurred_at, actor_kind, actor_id, channel, action, subject_kind, subject_id,
+                                       details)
+             SELECT $2, 'system', 'temporary_loss_lapse', 'system', 'card.temporary_loss_lapsed', 'card', card_no,
+                    jsonb_build_object('person_no', person_no, 'today', $1::date)
+               FROM lapsed
          )
-         INSERT INTO card_transitions (card_no, person_no, from_state, to_state, reason_code, reason,
-                                       actor_kind, actor_id, channel, occurred_at)
-         SELECT card_no, person_no, 'temporarily_lost', 'active', 'temporary_loss_lapsed',
-                'temporary loss not made formal in time', 'system', 'temporary_loss_lapse', 'system', $2
-           FROM lapsed",
+         SELECT count(*) FROM lapsed",
     )
     .bind(today)
     .bind(now)
-    .execute(conn)
+    .fetch_one(conn)
     .await?;
-    Ok(done.rows_affected())
+    Ok(lapsed as u64)
 }

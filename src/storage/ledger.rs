@@ -64,6 +64,11 @@ pub async fn find(conn: &mut PgConnection, person_no: &PersonNo) -> sqlx::Result
     sqlx::query_as("SELECT * FROM accounts WHERE person_no = $1").bind(person_no).fetch_optional(conn).await
 }
 
+/// Finds and locks an account.
+pub async fn find_for_update(conn: &mut PgConnection, person_no: &PersonNo) -> sqlx::Result<Option<AccountRow>> {
+    sqlx::query_as("SELECT * FROM accounts WHERE person_no = $1 FOR UPDATE").bind(person_no).fetch_optional(conn).await
+}
+
 /// Posts one entry: moves the balance by `amount` only if it stays non-negative, and writes
 /// the entry with the balance after. `None` when the account is missing or would go negative.
 pub async fn post(conn: &mut PgConnection, entry: &NewEntry<'_>) -> sqlx::Result<Option<EntryRow>> {
@@ -125,11 +130,20 @@ pub async fn list(conn: &mut PgConnection, filter: &EntryFilter<'_>) -> sqlx::Re
 }
 
 /// What `medcard ledger check` finds.
-#[derive(Debug, Clone, Default, sqlx::FromRow)]
+#[derive(Debug, Clone, Default)]
 pub struct LedgerCheck {
     pub accounts: i64,
     pub entries: i64,
-    pub mismatched: Vec<String>,
+    pub mismatched: Vec<Mismatch>,
+}
+
+/// An account that does not reconcile.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Mismatch {
+    pub person_no: String,
+    pub balance: i64,
+    pub sum_of_entries: i64,
+    pub last_balance_after: Option<i64>,
 }
 
 /// Verifies every account: balance = sum of entries = the last entry's balance after, never
@@ -137,8 +151,9 @@ pub struct LedgerCheck {
 pub async fn check(conn: &mut PgConnection) -> sqlx::Result<LedgerCheck> {
     let accounts: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts").fetch_one(&mut *conn).await?;
     let entries: i64 = sqlx::query_scalar("SELECT count(*) FROM account_entries").fetch_one(&mut *conn).await?;
-    let mismatched: Vec<String> = sqlx::query_scalar(
-        "SELECT a.person_no
+    let mismatched: Vec<Mismatch> = sqlx::query_as(
+        "SELECT a.person_no, a.balance, COALESCE(s.total, 0)::bigint AS sum_of_entries,
+                last.balance_after AS last_balance_after
            FROM accounts a
            LEFT JOIN (SELECT person_no, sum(amount) AS total, max(id) AS last_id
                         FROM account_entries GROUP BY person_no) s ON s.person_no = a.person_no

@@ -56,6 +56,23 @@ pub async fn find_for_update(conn: &mut PgConnection, payment_id: Uuid) -> sqlx:
         .await
 }
 
+/// Locks the persons who made these payments, in person-number order (no deadlocks between
+/// batches).
+pub async fn lock_payers(conn: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<()> {
+    sqlx::query(
+        "SELECT count(*) FROM (
+             SELECT p.person_no FROM persons p
+              WHERE p.person_no IN (SELECT person_no FROM contribution_payments WHERE payment_id = ANY($1))
+              ORDER BY p.person_no
+              FOR UPDATE OF p
+         ) locked",
+    )
+    .bind(ids)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// How payments arrive.
 #[derive(Debug)]
 pub struct Arrival<'a> {

@@ -236,7 +236,9 @@ async fn cards_are_read_by_the_hall_and_the_issuing_bank_only() {
     let (_, card_no) = app.holder_with_card(&clerk).await;
     let cases = [
         (app.bank_token("ICBC").await, StatusCode::OK, None),
-        (app.client_token(ClientKind::Institution).await, StatusCode::OK, None),
+        // Institutions and terminals see a card only when it is presented, never by number.
+        (app.client_token(ClientKind::Institution).await, StatusCode::FORBIDDEN, Some("auth.insufficient_scope")),
+        (app.client_token(ClientKind::Terminal).await, StatusCode::FORBIDDEN, Some("auth.insufficient_scope")),
         (app.bank_token("CCB").await, StatusCode::FORBIDDEN, Some("card.not_issuing_bank")),
         (app.client_token(ClientKind::TaxBureau).await, StatusCode::FORBIDDEN, Some("auth.insufficient_scope")),
     ];

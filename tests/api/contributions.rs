@@ -341,8 +341,21 @@ async fn bad_payments_get_clear_answers_and_change_nothing() {
     let again =
         app.post_idempotent("/v1/contribution-payments", &actors.bank, "again", with("reference", json!("r-2"))).await;
     again.assert_problem(StatusCode::CONFLICT, "contribution.already_paid");
-    let same_reference = app.pay(&actors.bank, &person_no, &["2026-11"], MONTHLY_DUE, "x").await;
-    assert!(same_reference.status.is_client_error());
+    // A reference is the payer's own and unique per client: another person's payment under the
+    // same reference is refused; another bank may use it.
+    let second_person = app.enrolled_person_no(&actors.clerk).await;
+    let second = |reference: &str| {
+        json!({
+            "person_no": second_person, "periods": ["2026-11"], "amount": MONTHLY_DUE,
+            "paid_at": app.clock_now(), "channel": "bank_withholding", "reference": reference
+        })
+    };
+    app.post_idempotent("/v1/contribution-payments", &actors.bank, "second-1", second("r-1"))
+        .await
+        .assert_problem(StatusCode::CONFLICT, "contribution.duplicate_reference");
+    let other_bank = app.client_token(ClientKind::Bank).await;
+    let theirs = app.post_idempotent("/v1/contribution-payments", &other_bank, "second-2", second("r-1")).await;
+    assert_eq!(theirs.status, StatusCode::CREATED, "{}", theirs.text);
 }
 
 #[tokio::test]
@@ -479,6 +492,14 @@ async fn a_sealed_person_gets_no_allocation_but_keeps_the_balance_and_resumes_on
     );
     let account = app.get(&person_path(&person_no, "/account"), &actors.clerk).await.body;
     assert_eq!(account["allocations_stopped"], false);
+    // Unsealed in December: January's contribution credits the account again.
+    app.set_china_time(2027, 1, 4, 9);
+    app.run_jobs().await;
+    let actors = app.money_actors().await;
+    let january = app.pay(&actors.bank, &person_no, &["2027-01"], MONTHLY_DUE, "jan").await;
+    assert_eq!(january.status, StatusCode::CREATED, "{}", january.text);
+    app.arrive(&actors.tax, january.body["payment_id"].as_str().unwrap(), "jan-a").await;
+    assert_eq!(app.balance(&actors.clerk, &person_no).await, "240.00");
     app.assert_ledger_reconciles().await;
 }
 
@@ -500,11 +521,12 @@ async fn a_transfer_out_moves_the_whole_balance_out_and_a_transfer_in_brings_one
     let entries = app.get(&person_path(&person_no, "/account/entries"), &actors.clerk).await.body;
     assert_eq!(entries["items"][0]["kind"], "transfer_out");
     assert_eq!(entries["items"][0]["amount"], "-120.00");
-    let adjustment = json!({ "amount": "5.00", "reason": "x", "approver": "nobody" });
+    let approver = app.create_staff(Role::Supervisor).await;
+    let adjustment = json!({ "amount": "5.00", "reason": "补记", "approver": approver });
     let refused = app
         .post_idempotent(&person_path(&person_no, "/account/adjustments"), &actors.supervisor, "adj", adjustment)
         .await;
-    assert!(refused.status.is_client_error());
+    refused.assert_problem(StatusCode::CONFLICT, "account.frozen");
 
     let back = json!({
         "to": "normal", "reason_code": "transfer_in", "reason": "调回郑州", "source_region": "310115",

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::{PresentedIdentity, check_identity, check_issuing_bank, ensure_step, holder_of, load_for_update};
-use crate::auth::{Actor, Principal, Scope};
+use crate::auth::{Principal, Scope};
 use crate::domain::{CardAction, CardNo};
 use crate::error::Result;
 use crate::services::Services;
@@ -83,11 +83,6 @@ impl Services {
     pub async fn lapse_temporary_losses(&self) -> Result<u64> {
         let mut tx = self.pool.begin().await?;
         let lapsed = store::lapse_temporary_losses(&mut tx, self.clock.today(), self.clock.now()).await?;
-        if lapsed > 0 {
-            let details = json!({ "cards": lapsed, "today": self.clock.today() });
-            self.audit(&mut tx, &Actor::system("temporary_loss_lapse"), "card.temporary_loss_lapsed", None, details)
-                .await?;
-        }
         tx.commit().await?;
         Ok(lapsed)
     }

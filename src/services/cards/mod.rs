@@ -114,6 +114,8 @@ impl Services {
     ) -> Result<()> {
         let from = card.state;
         let to = next_card_state(from, action, card.frozen_from).ok_or_else(|| illegal_card_step(from))?;
+        let holder = holder_of(conn, card).await?;
+        issue::refuse_if_transferred_out(holder.status)?;
         card.frozen_from = if action == CardAction::Freeze { Some(from) } else { None };
         card.temporary_loss_until = (to == CardState::TemporarilyLost).then(|| {
             self.calendar.add_working_days(self.clock.today(), self.settings.cards.temporary_loss_working_days)
@@ -184,7 +186,9 @@ pub(crate) fn check_issuing_bank(principal: &Principal, bank_code: &str) -> Resu
 }
 
 fn check_may_read(principal: &Principal, card: &CardRow) -> Result<()> {
-    if principal.has(Scope::PersonsRead) || principal.has(Scope::CardHolderRead) {
+    // Institutions and terminals read a card only when it is presented (card reads, with the
+    // password or an e-voucher), never by number alone.
+    if principal.has(Scope::PersonsRead) {
         return Ok(());
     }
     if principal.client_kind == ClientKind::Bank {

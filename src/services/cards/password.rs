@@ -5,6 +5,7 @@
 use secrecy::SecretString;
 use serde_json::json;
 
+use super::issue::refuse_if_transferred_out;
 use super::{PresentedIdentity, check_identity, holder_of, load_for_update};
 use crate::auth::{Actor, Principal, Scope, password};
 use crate::domain::{CardNo, CardPassword, CardState};
@@ -45,8 +46,12 @@ impl Services {
     ) -> Result<()> {
         principal.require(Scope::CardsPassword)?;
         let actor = principal.actor(request_id);
-        let card = self.check_password(&actor, card_no, old).await?;
+        self.check_password(&actor, card_no, old).await?;
+        // The attempt counter lives outside any transaction (a wrong try must count even if the
+        // request fails later); the change itself re-locks the card and checks it again.
         let mut tx = self.pool.begin().await?;
+        let card = load_for_update(&mut tx, card_no).await?;
+        require_active(&card)?;
         let holder = holder_of(&mut tx, &card).await?;
         let new = CardPassword::parse_new(&new, &holder.id_number, holder.birth_date)
             .map_err(|e| Error::invalid_field(e.code(), "new_password", e))?;
@@ -102,6 +107,7 @@ impl Services {
         let mut conn = self.pool.acquire().await?;
         let card = store::find(&mut conn, card_no).await?.ok_or(Error::NotFound { code: "card.not_found" })?;
         require_active(&card)?;
+        refuse_if_transferred_out(holder_of(&mut conn, &card).await?.status)?;
         let Some((failures, hash)) = store::take_password_attempt(&mut conn, card_no, max).await? else {
             return Err(Error::Locked { code: "card.password_locked", params: params! {} });
         };

@@ -54,6 +54,7 @@ impl Services {
             at: self.clock.now(),
             effective_date: effect.effective_date,
         };
+        arrears::lock_sweep_candidates(&mut tx, &period).await?;
         let moved = arrears::sweep(&mut tx, &period, suspended_from, &change).await?;
         job_runs::record(&mut tx, SWEEP, &period, moved, change.at).await?;
         tx.commit().await?;

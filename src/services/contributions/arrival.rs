@@ -121,6 +121,9 @@ impl Services {
         ids: &[Uuid],
         arrival: &Arrival<'_>,
     ) -> Result<ArrivalOutcome> {
+        // The payers are locked first, as every status change locks its person first: an
+        // arrival then never interleaves with a seal or a transfer out of the same person.
+        store::lock_payers(conn, ids).await?;
         let payments = store::mark_arrived(conn, ids, arrival).await?;
         let allocations = store::allocate(conn, ids, arrival.actor, arrival.at).await?;
         let rule =
@@ -140,7 +143,9 @@ impl Services {
     /// Manual arrival only after the payment has gone unarrived for more than the configured
     /// working days.
     fn check_manual_arrival_due(&self, payment: &PaymentRow) -> Result<()> {
-        let paid_on = payment.paid_at.with_timezone(&china_offset()).date_naive();
+        // Counted from when the payment was recorded here, not from the payer's own `paid_at`,
+        // which a client could backdate.
+        let paid_on = payment.created_at.with_timezone(&china_offset()).date_naive();
         let waited = self.calendar.working_days_between(paid_on, self.clock.today());
         let needed = self.settings.contributions.manual_arrival_after_working_days;
         if waited <= needed {

@@ -91,8 +91,9 @@ impl TestApp {
         assert!(check.mismatched.is_empty(), "accounts that do not reconcile: {:?}", check.mismatched);
     }
 
-    /// Runs every background job once.
+    /// Runs every background job once, and fails the test if any job failed.
     pub async fn run_jobs(&self) {
-        medcard::jobs::run_all_once(&self.services).await;
+        let done = medcard::jobs::run_all_once(&self.services).await;
+        assert_eq!(done.len(), medcard::jobs::Job::ALL.len(), "a job failed: only {done:?} succeeded");
     }
 }
