@@ -13,13 +13,20 @@ use super::persons::parse_person_no;
 use crate::auth::Principal;
 use crate::domain::Money;
 use crate::error::Error;
+use crate::services::adjustments::AdjustmentView;
 use crate::services::idempotency::StoredResponse;
-use crate::services::ledger::{AccountView, Adjustment, EntryView};
+use crate::services::ledger::{AccountView, EntryView};
 use crate::storage::ledger::EntryFilter;
+use uuid::Uuid;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(account)).routes(routes!(entries)).routes(routes!(adjust))
+    OpenApiRouter::new()
+        .routes(routes!(account))
+        .routes(routes!(entries))
+        .routes(routes!(request_adjustment))
+        .routes(routes!(approve_adjustment))
+        .routes(routes!(reject_adjustment))
 }
 
 /// Date range and paging.
@@ -42,16 +49,19 @@ pub struct EntryPage {
     pub next_cursor: Option<String>,
 }
 
-/// A staff adjustment.
+/// A requested adjustment.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdjustmentBody {
     /// Signed amount, e.g. `"12.00"` or `"-3.50"`.
     pub amount: String,
     pub reason: String,
-    /// Username of the approving supervisor (not the poster).
-    pub approver: String,
 }
+
+/// An approval (the body may be empty).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionBody {}
 
 /// The personal account (employees only; residents have none).
 #[utoipa::path(
@@ -104,7 +114,7 @@ async fn entries(
     Ok(Json(EntryPage { items: rows.into_iter().map(Into::into).collect(), next_cursor }))
 }
 
-/// Post a staff adjustment (supervisor; approved by another supervisor). Needs `Idempotency-Key`.
+/// Request a staff adjustment (supervisor). Nothing moves until another supervisor approves it.
 #[utoipa::path(
     post, path = "/v1/persons/{person_no}/account/adjustments", tag = "accounts",
     security(("bearer" = ["accounts:adjust"])),
@@ -112,12 +122,12 @@ async fn entries(
            ("Idempotency-Key" = String, Header, description = "Unique per request")),
     request_body = AdjustmentBody,
     responses(
-        (status = 201, description = "Posted", body = EntryView),
-        (status = 409, description = "Would make the balance negative, or the account is closed"),
-        (status = 422, description = "Bad amount, reason or approver"),
+        (status = 201, description = "Requested, pending approval", body = AdjustmentView),
+        (status = 409, description = "The account is closed (transferred out)"),
+        (status = 422, description = "Bad amount or reason"),
     )
 )]
-async fn adjust(
+async fn request_adjustment(
     State(state): State<AppState>,
     principal: Principal,
     RequestId(request_id): RequestId,
@@ -125,10 +135,51 @@ async fn adjust(
     Idempotent { request, body }: Idempotent<AdjustmentBody>,
 ) -> Result<StoredResponse, Error> {
     let person_no = parse_person_no(&person_no)?;
-    let adjustment = Adjustment {
-        amount: Money::parse(&body.amount).map_err(|e| Error::invalid_field("money.format", "amount", e))?,
-        reason: body.reason,
-        approver: body.approver,
-    };
-    state.services.adjust_account(&principal, request_id, &person_no, adjustment, &request).await
+    let amount = Money::parse(&body.amount).map_err(|e| Error::invalid_field("money.format", "amount", e))?;
+    state.services.request_adjustment(&principal, request_id, &person_no, amount, &body.reason, &request).await
+}
+
+/// Approve an adjustment requested by someone else; posts the ledger entry. Needs `Idempotency-Key`.
+#[utoipa::path(
+    post, path = "/v1/account-adjustments/{id}/approval", tag = "accounts",
+    security(("bearer" = ["accounts:adjust"])),
+    params(("id" = Uuid, Path, description = "Adjustment id"),
+           ("Idempotency-Key" = String, Header, description = "Unique per request")),
+    request_body = DecisionBody,
+    responses(
+        (status = 200, description = "Approved and posted", body = AdjustmentView),
+        (status = 403, description = "One's own request (`account.self_approval`) or no scope"),
+        (status = 404, description = "No such adjustment"),
+        (status = 409, description = "Already decided, the balance would go negative, or the account is closed"),
+    )
+)]
+async fn approve_adjustment(
+    State(state): State<AppState>,
+    principal: Principal,
+    RequestId(request_id): RequestId,
+    Path(id): Path<Uuid>,
+    Idempotent { request, body: DecisionBody {} }: Idempotent<DecisionBody>,
+) -> Result<StoredResponse, Error> {
+    state.services.approve_adjustment(&principal, request_id, id, &request).await
+}
+
+/// Reject an adjustment requested by someone else; nothing moves.
+#[utoipa::path(
+    post, path = "/v1/account-adjustments/{id}/rejection", tag = "accounts",
+    security(("bearer" = ["accounts:adjust"])),
+    params(("id" = Uuid, Path, description = "Adjustment id")),
+    responses(
+        (status = 200, description = "Rejected", body = AdjustmentView),
+        (status = 403, description = "One's own request, or no scope"),
+        (status = 404, description = "No such adjustment"),
+        (status = 409, description = "Already decided"),
+    )
+)]
+async fn reject_adjustment(
+    State(state): State<AppState>,
+    principal: Principal,
+    RequestId(request_id): RequestId,
+    Path(id): Path<Uuid>,
+) -> Result<Json<AdjustmentView>, Error> {
+    Ok(Json(state.services.reject_adjustment(&principal, request_id, id).await?))
 }

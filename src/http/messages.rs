@@ -239,11 +239,9 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
     ("account.resident_has_none", "居民医保没有个人账户", "Resident insurance (390) has no personal account"),
     ("account.insufficient_balance", "个人账户余额不足", "The personal account balance does not cover this"),
     ("account.frozen", "参保关系已转出，个人账户已封闭", "The person transferred out; the account is closed"),
-    (
-        "account.approver",
-        "审核人须为另一名稽核主管或管理员",
-        "The approver is another supervisor or admin, not the poster",
-    ),
+    ("account.self_approval", "调账须由申请人以外的另一名工作人员审批", "Another staff user decides an adjustment"),
+    ("account.adjustment_not_found", "未找到该调账申请", "No such adjustment"),
+    ("account.adjustment_decided", "该调账申请已处理", "This adjustment is already decided"),
     (
         "account.adjustment",
         "调账须有非零金额和 1 至 500 字的原因",

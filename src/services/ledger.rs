@@ -10,13 +10,12 @@ use utoipa::ToSchema;
 
 use super::Services;
 use super::audit::Subject;
-use super::idempotency::{IdempotentRequest, StoredResponse};
 use crate::auth::{Actor, Principal, Scope};
 use crate::domain::{InsuranceType, InsuredStatus, Money, PersonNo};
 use crate::error::{Error, Result};
 use crate::params;
 use crate::storage::ledger::{self as store, AccountRow, EntryFilter, EntryRow, LedgerCheck, NewEntry};
-use crate::storage::{persons, staff};
+use crate::storage::persons;
 
 /// The kinds of ledger entries.
 pub mod kind {
@@ -44,15 +43,6 @@ pub struct AccountView {
     pub frozen: bool,
 }
 
-/// A staff adjustment.
-#[derive(Debug, Clone)]
-pub struct Adjustment {
-    pub amount: Money,
-    pub reason: String,
-    /// Username of the supervisor who approved it (not the poster).
-    pub approver: String,
-}
-
 impl Services {
     /// The account of an employee.
     pub async fn account(&self, principal: &Principal, person_no: &PersonNo) -> Result<AccountView> {
@@ -68,50 +58,6 @@ impl Services {
         let mut conn = self.pool.acquire().await?;
         account_of(&mut conn, filter.person_no).await?;
         Ok(store::list(&mut conn, filter).await?)
-    }
-
-    /// Posts a staff adjustment (supervisor, approved by another supervisor), idempotently.
-    pub async fn adjust_account(
-        &self,
-        principal: &Principal,
-        request_id: Option<String>,
-        person_no: &PersonNo,
-        adjustment: Adjustment,
-        idempotency: &IdempotentRequest,
-    ) -> Result<StoredResponse> {
-        principal.require(Scope::AccountsAdjust)?;
-        let actor = principal.actor(request_id);
-        let mut tx = self.pool.begin().await?;
-        if let Some(stored) = self.claim_idempotency(&mut tx, principal, idempotency).await? {
-            return Ok(stored);
-        }
-        check_approver(&mut tx, &actor, &adjustment.approver).await?;
-        let reason = adjustment.reason.trim();
-        if reason.is_empty() || reason.chars().count() > 500 || adjustment.amount == Money::ZERO {
-            return Err(Error::invalid_field(
-                "account.adjustment",
-                "reason",
-                "a non-zero amount and a reason of 1 to 500 characters",
-            ));
-        }
-        let (status, _) = locked_account_of(&mut tx, person_no).await?;
-        refuse_if_frozen(status)?;
-        let entry = NewEntry {
-            person_no,
-            kind: kind::ADJUSTMENT,
-            amount: adjustment.amount,
-            period: None,
-            payment_id: None,
-            reason: Some(reason),
-            approver: Some(adjustment.approver.trim()),
-            actor: &actor,
-            at: self.clock.now(),
-        };
-        let entry = self.post_entry(&mut tx, &entry).await?;
-        let response = StoredResponse::new(201, serde_json::to_value(EntryView::from(entry))?);
-        self.complete_idempotency(&mut tx, principal, idempotency, &response).await?;
-        tx.commit().await?;
-        Ok(response)
     }
 
     /// Posts one movement and its audit row; refused if the balance would go negative.
@@ -198,7 +144,10 @@ async fn account_of(conn: &mut PgConnection, person_no: &PersonNo) -> Result<(In
 }
 
 /// The same, with the person locked for a movement (status changes lock the person too).
-async fn locked_account_of(conn: &mut PgConnection, person_no: &PersonNo) -> Result<(InsuredStatus, AccountRow)> {
+pub(crate) async fn locked_account_of(
+    conn: &mut PgConnection,
+    person_no: &PersonNo,
+) -> Result<(InsuredStatus, AccountRow)> {
     let person =
         persons::find_for_update(conn, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
     employee_account(conn, person).await
@@ -232,24 +181,9 @@ fn account_view(account: AccountRow, status: InsuredStatus) -> AccountView {
 }
 
 /// A transferred-out account takes no movements.
-fn refuse_if_frozen(status: InsuredStatus) -> Result<()> {
+pub(crate) fn refuse_if_frozen(status: InsuredStatus) -> Result<()> {
     if status == InsuredStatus::TransferredOut {
         return Err(Error::conflict("account.frozen", "the person transferred out; the account is closed", params! {}));
-    }
-    Ok(())
-}
-
-/// The approver is another staff user who may approve adjustments.
-async fn check_approver(conn: &mut PgConnection, actor: &Actor, approver: &str) -> Result<()> {
-    let approver = approver.trim();
-    let found = staff::find_by_username(conn, approver).await?;
-    let may_approve = found.as_ref().is_some_and(|s| matches!(s.role.as_str(), "supervisor" | "admin"));
-    if !may_approve || approver == actor.id {
-        return Err(Error::invalid_field(
-            "account.approver",
-            "approver",
-            "the approver is another supervisor or admin, not the poster",
-        ));
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Services: the rules of the domain. Each operation runs in one transaction, checks who may do
 //! it, applies the state machines, and writes its history and audit rows.
 
+pub mod adjustments;
 pub mod audit;
 pub mod cards;
 pub mod clients;

@@ -1,6 +1,7 @@
 //! Storage: plain async functions over a connection, one file per table group. No rules of the
 //! domain live here; the services decide, these functions read and write.
 
+pub mod adjustments;
 pub mod arrears;
 pub mod audit;
 pub mod banks;

@@ -521,11 +521,8 @@ async fn a_transfer_out_moves_the_whole_balance_out_and_a_transfer_in_brings_one
     let entries = app.get(&person_path(&person_no, "/account/entries"), &actors.clerk).await.body;
     assert_eq!(entries["items"][0]["kind"], "transfer_out");
     assert_eq!(entries["items"][0]["amount"], "-120.00");
-    let approver = app.create_staff(Role::Supervisor).await;
-    let adjustment = json!({ "amount": "5.00", "reason": "补记", "approver": approver });
-    let refused = app
-        .post_idempotent(&person_path(&person_no, "/account/adjustments"), &actors.supervisor, "adj", adjustment)
-        .await;
+    let approver = app.staff_token(Role::Supervisor).await;
+    let refused = app.adjust(&actors.supervisor, &approver, &person_no, "5.00", "adj").await;
     refused.assert_problem(StatusCode::CONFLICT, "account.frozen");
 
     let back = json!({

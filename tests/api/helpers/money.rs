@@ -65,6 +65,27 @@ impl TestApp {
         self.post_idempotent(&format!("/v1/contribution-payments/{payment_id}/arrival"), tax, key, json!({})).await
     }
 
+    /// Requests an adjustment with one token and approves it with another; returns the request's
+    /// answer if it was refused, else the approval's.
+    pub async fn adjust(
+        &self,
+        requester: &str,
+        approver: &str,
+        person_no: &str,
+        amount: &str,
+        key: &str,
+    ) -> TestResponse {
+        let body = json!({ "amount": amount, "reason": "调账" });
+        let uri = format!("/v1/persons/{person_no}/account/adjustments");
+        let requested = self.post_idempotent(&uri, requester, &format!("{key}-request"), body).await;
+        if requested.status != StatusCode::CREATED {
+            return requested;
+        }
+        let id = requested.body["adjustment_id"].as_str().unwrap();
+        let approval = format!("/v1/account-adjustments/{id}/approval");
+        self.post_idempotent(&approval, approver, &format!("{key}-approve"), json!({})).await
+    }
+
     /// The clock's instant as RFC 3339.
     pub fn clock_now(&self) -> String {
         use medcard::clock::Clock;

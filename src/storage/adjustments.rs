@@ -1,0 +1,70 @@
+//! The `account_adjustments` table: requested, then approved or rejected by someone else.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::domain::{Money, PersonNo};
+
+/// A stored adjustment request.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AdjustmentRow {
+    pub adjustment_id: Uuid,
+    pub person_no: PersonNo,
+    pub amount: Money,
+    pub reason: String,
+    pub requested_by: String,
+    pub requested_at: DateTime<Utc>,
+    pub state: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub entry_id: Option<i64>,
+}
+
+/// Stores a new pending request.
+pub async fn insert(conn: &mut PgConnection, row: &AdjustmentRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO account_adjustments (adjustment_id, person_no, amount, reason, requested_by, requested_at, state)
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending')",
+    )
+    .bind(row.adjustment_id)
+    .bind(&row.person_no)
+    .bind(row.amount)
+    .bind(&row.reason)
+    .bind(&row.requested_by)
+    .bind(row.requested_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Finds and locks a request.
+pub async fn find_for_update(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<AdjustmentRow>> {
+    sqlx::query_as("SELECT * FROM account_adjustments WHERE adjustment_id = $1 FOR UPDATE")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Records the decision (and, for an approval, the ledger entry it posted).
+pub async fn decide(
+    conn: &mut PgConnection,
+    id: Uuid,
+    state: &str,
+    by: &str,
+    at: DateTime<Utc>,
+    entry_id: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE account_adjustments SET state = $2, decided_by = $3, decided_at = $4, entry_id = $5
+          WHERE adjustment_id = $1",
+    )
+    .bind(id)
+    .bind(state)
+    .bind(by)
+    .bind(at)
+    .bind(entry_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
