@@ -180,6 +180,25 @@ fn account_view(account: AccountRow, status: InsuredStatus) -> AccountView {
     }
 }
 
+/// Only an employee transferring in carries a personal-account balance, and never a negative one.
+pub(crate) fn check_carry_over(amount: Money, employee: bool, transferring_in: bool) -> Result<()> {
+    if amount != Money::ZERO && !(employee && transferring_in) {
+        return Err(Error::invalid_field(
+            "account.carry_over_not_applicable",
+            "carried_over_balance",
+            "only an employee transferring in carries a personal-account balance",
+        ));
+    }
+    if amount.is_negative() {
+        return Err(Error::invalid_field(
+            "account.carry_over_negative",
+            "carried_over_balance",
+            "a balance is not negative",
+        ));
+    }
+    Ok(())
+}
+
 /// A transferred-out account takes no movements.
 pub(crate) fn refuse_if_frozen(status: InsuredStatus) -> Result<()> {
     if status == InsuredStatus::TransferredOut {

@@ -178,23 +178,25 @@ impl Services {
             }
             (InsuranceType::Resident, None) => {}
         }
-        let carries = enrolment.carried_over_balance != Money::ZERO;
-        if carries && (enrolment.insurance_type != InsuranceType::Employee || enrolment.transferred_in_from.is_none()) {
-            return Err(Error::invalid_field(
-                "account.carry_over_not_applicable",
-                "carried_over_balance",
-                "only an employee transferring in carries a personal-account balance",
-            ));
-        }
-        if enrolment.carried_over_balance.is_negative() {
-            return Err(Error::invalid_field(
-                "account.carry_over_negative",
-                "carried_over_balance",
-                "a balance is not negative",
-            ));
-        }
+        super::ledger::check_carry_over(
+            enrolment.carried_over_balance,
+            enrolment.insurance_type == InsuranceType::Employee,
+            enrolment.transferred_in_from.is_some(),
+        )?;
         Ok(())
     }
+}
+
+/// A transferred-out person's record is read-only: no cards, card steps, payments or base changes.
+pub(crate) fn refuse_if_transferred_out(status: InsuredStatus) -> Result<()> {
+    if status == InsuredStatus::TransferredOut {
+        return Err(Error::conflict(
+            "person.transferred_out",
+            "the person has transferred out; their record is read-only",
+            params! { "current_status" => status.code() },
+        ));
+    }
+    Ok(())
 }
 
 /// Employees (310) come with their employer; residents (390) have none.

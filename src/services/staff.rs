@@ -115,7 +115,7 @@ impl Services {
                 &mut tx,
                 &principal.client_id,
                 Some(staff.staff_id),
-                role.permissions().to_vec(),
+                role.permissions(),
                 auth.staff_token_ttl_secs,
             )
             .await?;

@@ -137,20 +137,7 @@ impl Services {
         let employee = person.insurance_type == crate::domain::InsuranceType::Employee.code();
         let carried = request.carried_over_balance.unwrap_or(Money::ZERO);
         let transfer_in = rule.from == InsuredStatus::TransferredOut;
-        if carried != Money::ZERO && !(transfer_in && employee) {
-            return Err(Error::invalid_field(
-                "account.carry_over_not_applicable",
-                "carried_over_balance",
-                "only an employee transferring in carries a personal-account balance",
-            ));
-        }
-        if carried.is_negative() {
-            return Err(Error::invalid_field(
-                "account.carry_over_negative",
-                "carried_over_balance",
-                "a balance is not negative",
-            ));
-        }
+        super::ledger::check_carry_over(carried, employee, transfer_in)?;
         let other_region = person.other_region.as_deref().unwrap_or_default();
         if rule.to == InsuredStatus::TransferredOut {
             self.move_balance_out(conn, actor, &person.person_no, other_region).await?;

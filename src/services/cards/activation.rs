@@ -5,13 +5,13 @@ use chrono::{Datelike, NaiveDate};
 use secrecy::SecretString;
 use serde_json::json;
 
-use super::issue::refuse_if_transferred_out;
 use super::{PresentedIdentity, check_identity, check_issuing_bank, ensure_step, holder_of, load_for_update};
 use crate::auth::{ClientKind, Principal, Scope, password};
 use crate::domain::{CardAction, CardNo, CardPassword, IdNumber, MINOR_AGE, PersonName, ProofKind, Relationship};
 use crate::error::{Error, Result};
 use crate::params;
 use crate::services::Services;
+use crate::services::persons::refuse_if_transferred_out;
 use crate::storage::cards::{self as store, CardRow};
 use crate::storage::persons::PersonRow;
 use crate::storage::{banks, institutions};

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::check_issuing_bank;
 use crate::auth::{Principal, Scope};
-use crate::domain::{CardState, InsuredStatus, PersonNo};
+use crate::domain::{CardState, PersonNo};
 use crate::error::{Error, Result, ResultExt};
 use crate::params;
 use crate::services::Services;
@@ -30,7 +30,7 @@ impl Services {
         let mut tx = self.pool.begin().await?;
         let person =
             persons::find_for_update(&mut tx, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
-        refuse_if_transferred_out(person.status)?;
+        crate::services::persons::refuse_if_transferred_out(person.status)?;
         banks::find(&mut tx, &bank_code)
             .await?
             .ok_or_else(|| Error::invalid_field("card.unknown_bank", "bank_code", format!("no bank {bank_code}")))?;
@@ -98,16 +98,4 @@ impl Services {
             state_changed_at: now,
         }
     }
-}
-
-/// A transferred-out person's record is read-only: no new cards, no activations.
-pub(crate) fn refuse_if_transferred_out(status: InsuredStatus) -> Result<()> {
-    if status == InsuredStatus::TransferredOut {
-        return Err(Error::conflict(
-            "person.transferred_out",
-            "the person has transferred out; their record is read-only",
-            params! { "current_status" => status.code() },
-        ));
-    }
-    Ok(())
 }

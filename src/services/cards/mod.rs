@@ -9,7 +9,6 @@ mod password;
 mod replacement;
 
 pub use activation::{Activation, AgentInfo};
-pub(crate) use issue::refuse_if_transferred_out;
 pub use loss::LossKind;
 pub use password::PasswordCheck;
 pub use replacement::ReplacementReason;
@@ -115,7 +114,7 @@ impl Services {
         let from = card.state;
         let to = next_card_state(from, action, card.frozen_from).ok_or_else(|| illegal_card_step(from))?;
         let holder = holder_of(conn, card).await?;
-        issue::refuse_if_transferred_out(holder.status)?;
+        super::persons::refuse_if_transferred_out(holder.status)?;
         card.frozen_from = if action == CardAction::Freeze { Some(from) } else { None };
         card.temporary_loss_until = (to == CardState::TemporarilyLost).then(|| {
             self.calendar.add_working_days(self.clock.today(), self.settings.cards.temporary_loss_working_days)

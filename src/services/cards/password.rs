@@ -5,7 +5,6 @@
 use secrecy::SecretString;
 use serde_json::json;
 
-use super::issue::refuse_if_transferred_out;
 use super::{PresentedIdentity, check_identity, holder_of, load_for_update};
 use crate::auth::{Actor, Principal, Scope, password};
 use crate::domain::{CardNo, CardPassword, CardState};
@@ -13,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::params;
 use crate::services::Services;
 use crate::services::audit::Subject;
+use crate::services::persons::refuse_if_transferred_out;
 use crate::storage::cards::{self as store, CardRow};
 
 /// The answer to a password check.
@@ -46,27 +46,10 @@ impl Services {
     ) -> Result<()> {
         principal.require(Scope::CardsPassword)?;
         let actor = principal.actor(request_id);
-        self.check_password(&actor, card_no, old).await?;
         // The attempt counter lives outside any transaction (a wrong try must count even if the
         // request fails later); the change itself re-locks the card and checks it again.
-        let mut tx = self.pool.begin().await?;
-        let card = load_for_update(&mut tx, card_no).await?;
-        require_active(&card)?;
-        let holder = holder_of(&mut tx, &card).await?;
-        let new = CardPassword::parse_new(&new, &holder.id_number, holder.birth_date)
-            .map_err(|e| Error::invalid_field(e.code(), "new_password", e))?;
-        let hash = password::hash(new.secret(), self.settings.auth.argon2_params()).await?;
-        store::set_password(&mut tx, card_no, &hash).await?;
-        self.audit(
-            &mut tx,
-            &actor,
-            "card.password_change",
-            Some(Subject { kind: "card", id: card_no.as_str() }),
-            json!({}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.check_password(&actor, card_no, old).await?;
+        self.set_new_password(&actor, card_no, None, new, "card.password_change").await
     }
 
     /// Resets the password at the hall with the holder's identity verified; unlocks it.
@@ -80,23 +63,31 @@ impl Services {
     ) -> Result<()> {
         principal.require(Scope::CardsPasswordReset)?;
         let actor = principal.actor(request_id);
+        self.set_new_password(&actor, card_no, Some(holder), new, "card.password_reset").await
+    }
+
+    /// Locks the active card, checks the holder's identity when one is presented, and stores a
+    /// new password that passes the strength rules (clearing the failure counter).
+    async fn set_new_password(
+        &self,
+        actor: &Actor,
+        card_no: &CardNo,
+        presented: Option<&PresentedIdentity>,
+        new: SecretString,
+        action: &str,
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         let card = load_for_update(&mut tx, card_no).await?;
         require_active(&card)?;
-        let person = holder_of(&mut tx, &card).await?;
-        check_identity(&person, holder, self.clock.today())?;
-        let new = CardPassword::parse_new(&new, &person.id_number, person.birth_date)
+        let holder = holder_of(&mut tx, &card).await?;
+        if let Some(presented) = presented {
+            check_identity(&holder, presented, self.clock.today())?;
+        }
+        let new = CardPassword::parse_new(&new, &holder.id_number, holder.birth_date)
             .map_err(|e| Error::invalid_field(e.code(), "new_password", e))?;
         let hash = password::hash(new.secret(), self.settings.auth.argon2_params()).await?;
         store::set_password(&mut tx, card_no, &hash).await?;
-        self.audit(
-            &mut tx,
-            &actor,
-            "card.password_reset",
-            Some(Subject { kind: "card", id: card_no.as_str() }),
-            json!({}),
-        )
-        .await?;
+        self.audit(&mut tx, actor, action, Some(Subject { kind: "card", id: card_no.as_str() }), json!({})).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -5,7 +5,6 @@
 use chrono::Duration;
 use serde_json::json;
 
-use super::issue::refuse_if_transferred_out;
 use super::{PresentedIdentity, check_identity, check_issuing_bank, ensure_step, holder_of, load_for_update};
 use crate::auth::{Principal, Scope};
 use crate::domain::{CardAction, CardNo, CardState};
@@ -13,6 +12,7 @@ use crate::error::{Error, Result, ResultExt};
 use crate::params;
 use crate::services::Services;
 use crate::services::audit::Subject;
+use crate::services::persons::refuse_if_transferred_out;
 use crate::storage::card_transitions::{self, NewCardTransition};
 use crate::storage::cards::{self as store, CardRow};
 

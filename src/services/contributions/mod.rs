@@ -138,7 +138,7 @@ impl Services {
                 "residents (390) pay a yearly amount, not from a base",
             ));
         }
-        super::cards::refuse_if_transferred_out(person.status)?;
+        super::persons::refuse_if_transferred_out(person.status)?;
         persons::set_contribution_base(&mut tx, person_no, base).await?;
         let from = Month::of(self.clock.today()).to_string();
         let repriced = store::reprice_unpaid(&mut tx, person_no, &from, base, self.rates()).await?;
