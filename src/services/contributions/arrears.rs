@@ -45,9 +45,11 @@ impl Services {
             StatusRule::find(InsuredStatus::Normal, InsuredStatus::InArrears).expect("the machine has this edge");
         let cutoff_day = closed.day(self.settings.contributions.cutoff_day);
         let effect = rule.effect(cutoff_day);
-        let suspended_from = effect.benefits_suspended_from.expect("entering arrears suspends benefits");
         let actor = Actor::system(SWEEP);
         let change = BulkChange {
+            from: rule.from,
+            to: rule.to,
+            benefits_suspended_from: effect.benefits_suspended_from,
             reason_code: rule.reasons[0],
             reason: "month not fully paid by the cut-off",
             actor: &actor,
@@ -55,7 +57,7 @@ impl Services {
             effective_date: effect.effective_date,
         };
         arrears::lock_sweep_candidates(&mut tx, &period).await?;
-        let moved = arrears::sweep(&mut tx, &period, suspended_from, &change).await?;
+        let moved = arrears::sweep(&mut tx, &period, &change).await?;
         job_runs::record(&mut tx, SWEEP, &period, moved, change.at).await?;
         tx.commit().await?;
         Ok(moved)

@@ -128,12 +128,16 @@ impl Services {
         let allocations = store::allocate(conn, ids, arrival.actor, arrival.at).await?;
         let rule =
             StatusRule::find(InsuredStatus::InArrears, InsuredStatus::Normal).expect("the machine has this edge");
+        let effect = rule.effect(self.clock.today());
         let change = BulkChange {
+            from: rule.from,
+            to: rule.to,
+            benefits_suspended_from: effect.benefits_suspended_from,
             reason_code: rule.reasons[0],
             reason: "every owed month has arrived",
             actor: arrival.actor,
             at: arrival.at,
-            effective_date: rule.effect(self.clock.today()).effective_date,
+            effective_date: effect.effective_date,
         };
         let closed = self.closed_through(self.clock.today()).to_string();
         let restored = arrears::restore(conn, ids, &closed, &change).await?;
