@@ -197,6 +197,32 @@ pub fn card_transitions() -> &'static [(CardState, CardAction, CardState)] {
 mod tests {
     use super::*;
 
+    /// SPEC §2, written out independently of the table: every `(from, action, to)` it names.
+    const SPEC_EDGES: &[(CardState, CardAction, CardState)] = &[
+        (S::Unactivated, A::Activate, S::Active),
+        (S::Active, A::ReportTemporaryLoss, S::TemporarilyLost),
+        (S::TemporarilyLost, A::CancelTemporaryLoss, S::Active),
+        (S::TemporarilyLost, A::LapseTemporaryLoss, S::Active),
+        (S::Active, A::ReportFormalLoss, S::Lost),
+        (S::TemporarilyLost, A::ReportFormalLoss, S::Lost),
+        (S::Active, A::Freeze, S::Frozen),
+        (S::Unactivated, A::Freeze, S::Frozen),
+        (S::Frozen, A::Unfreeze, S::Active),
+        (S::Frozen, A::Unfreeze, S::Unactivated),
+        (S::Active, A::Withdraw, S::Replaced),
+        (S::Unactivated, A::Withdraw, S::Replaced),
+    ];
+
+    /// What we allow beyond SPEC §2, on purpose (see the table's comment).
+    const EXTENSIONS: &[(CardState, CardAction, CardState)] = &[(S::Unactivated, A::ReportFormalLoss, S::Lost)];
+
+    #[test]
+    fn the_lifecycle_is_spec_section_2_plus_only_the_documented_extension() {
+        let table: std::collections::HashSet<_> = TRANSITIONS.iter().copied().collect();
+        let intended: std::collections::HashSet<_> = SPEC_EDGES.iter().chain(EXTENSIONS).copied().collect();
+        assert_eq!(table, intended);
+    }
+
     #[test]
     fn final_states_have_no_way_out() {
         for action in CardAction::ALL {
