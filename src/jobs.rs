@@ -1,6 +1,7 @@
 //! The background job runner: time-driven rules, run every `jobs.interval_secs`. Each job is
-//! idempotent set-based SQL that skips rows another instance holds, so any number of service
-//! instances may run the runner at once.
+//! idempotent set-based SQL, so any number of service instances may run the runner at once: the
+//! lapse skips rows another transaction holds (the next run takes them); the monthly jobs run
+//! once per period under an advisory lock, recorded in `job_runs`.
 
 use std::time::{Duration, Instant};
 

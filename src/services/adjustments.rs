@@ -120,19 +120,25 @@ impl Services {
         let (status, _) = locked_account_of(&mut tx, &row.person_no).await?;
         refuse_if_frozen(status)?;
         let now = self.clock.now();
+        let reason = format!("{} (requested by {}, adjustment {id})", row.reason, row.requested_by);
         let entry = NewEntry {
             person_no: &row.person_no,
             kind: kind::ADJUSTMENT,
             amount: row.amount,
             period: None,
             payment_id: None,
-            reason: Some(&row.reason),
+            reason: Some(&reason),
             approver: Some(&approver),
             actor: &actor,
             at: now,
         };
         let entry = self.post_entry(&mut tx, &entry).await?;
-        store::decide(&mut tx, id, "approved", &approver, now, Some(entry.id)).await?;
+        if !store::decide(&mut tx, id, "approved", &approver, now, Some(entry.id)).await? {
+            return Err(anyhow::anyhow!("adjustment {id} left pending under lock").into());
+        }
+        let subject = Subject { kind: "person", id: row.person_no.as_str() };
+        let details = json!({ "adjustment_id": id, "requested_by": row.requested_by, "entry_id": entry.id });
+        self.audit(&mut tx, &actor, "account.adjustment_approved", Some(subject), details).await?;
         (row.state, row.decided_by, row.decided_at, row.entry_id) =
             ("approved".into(), Some(approver), Some(now), Some(entry.id));
         let view = AdjustmentView::new(row, Some(entry.into()));
@@ -154,7 +160,9 @@ impl Services {
         let mut tx = self.pool.begin().await?;
         let mut row = self.pending_for_decision(&mut tx, id, &decider).await?;
         let now = self.clock.now();
-        store::decide(&mut tx, id, "rejected", &decider, now, None).await?;
+        if !store::decide(&mut tx, id, "rejected", &decider, now, None).await? {
+            return Err(anyhow::anyhow!("adjustment {id} left pending under lock").into());
+        }
         let subject = Subject { kind: "person", id: row.person_no.as_str() };
         self.audit(&mut tx, &actor, "account.adjustment_rejected", Some(subject), json!({ "adjustment_id": id }))
             .await?;

@@ -46,7 +46,8 @@ pub async fn find_for_update(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<
         .await
 }
 
-/// Records the decision (and, for an approval, the ledger entry it posted).
+/// Records the decision (and, for an approval, the ledger entry it posted) on a request that is
+/// still pending; returns whether it was.
 pub async fn decide(
     conn: &mut PgConnection,
     id: Uuid,
@@ -54,10 +55,10 @@ pub async fn decide(
     by: &str,
     at: DateTime<Utc>,
     entry_id: Option<i64>,
-) -> sqlx::Result<()> {
-    sqlx::query(
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
         "UPDATE account_adjustments SET state = $2, decided_by = $3, decided_at = $4, entry_id = $5
-          WHERE adjustment_id = $1",
+          WHERE adjustment_id = $1 AND state = 'pending'",
     )
     .bind(id)
     .bind(state)
@@ -66,5 +67,5 @@ pub async fn decide(
     .bind(entry_id)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }

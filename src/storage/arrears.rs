@@ -43,7 +43,7 @@ const SETTLED: &str = "SELECT DISTINCT p.person_no FROM persons p
 /// in a second statement, whose fresh snapshot sees any payment that committed meanwhile, and no
 /// payment or status change can slip in between (they lock the person too).
 pub async fn lock_sweep_candidates(conn: &mut PgConnection, period: &str) -> sqlx::Result<()> {
-    let sql = format!("SELECT count(*) FROM ({OWING} FOR UPDATE OF p) locked");
+    let sql = format!("SELECT count(*) FROM ({OWING} ORDER BY p.person_no FOR NO KEY UPDATE OF p) locked");
     sqlx::query(&sql).bind(period).bind(EMPLOYEE).execute(conn).await?;
     Ok(())
 }

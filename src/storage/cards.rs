@@ -178,9 +178,10 @@ pub async fn lapse_temporary_losses(
     // Rows a request holds right now are skipped; the next run (a minute later) takes them.
     let lapsed: i64 = sqlx::query_scalar(
         "WITH due AS (
-             SELECT card_no FROM cards
-              WHERE state = 'temporarily_lost' AND temporary_loss_until < $1
-              FOR UPDATE SKIP LOCKED
+             SELECT c.card_no FROM cards c JOIN persons p ON p.person_no = c.person_no
+              WHERE c.state = 'temporarily_lost' AND c.temporary_loss_until < $1
+                AND p.status <> 'transferred_out'
+              FOR UPDATE OF c SKIP LOCKED
          ), lapsed AS (
              UPDATE cards c SET state = 'active', temporary_loss_until = NULL, state_changed_at = $2
                FROM due WHERE c.card_no = due.card_no AND c.state = 'temporarily_lost'

@@ -64,7 +64,7 @@ pub async fn lock_payers(conn: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<
              SELECT p.person_no FROM persons p
               WHERE p.person_no IN (SELECT person_no FROM contribution_payments WHERE payment_id = ANY($1))
               ORDER BY p.person_no
-              FOR UPDATE OF p
+              FOR NO KEY UPDATE OF p
          ) locked",
     )
     .bind(ids)

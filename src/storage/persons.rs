@@ -70,7 +70,10 @@ pub async fn find(conn: &mut PgConnection, person_no: &PersonNo) -> sqlx::Result
 
 /// Finds and locks a person for a read-modify-write.
 pub async fn find_for_update(conn: &mut PgConnection, person_no: &PersonNo) -> sqlx::Result<Option<PersonRow>> {
-    sqlx::query_as("SELECT * FROM persons WHERE person_no = $1 FOR UPDATE").bind(person_no).fetch_optional(conn).await
+    sqlx::query_as("SELECT * FROM persons WHERE person_no = $1 FOR NO KEY UPDATE")
+        .bind(person_no)
+        .fetch_optional(conn)
+        .await
 }
 
 /// Finds a person by full ID number.

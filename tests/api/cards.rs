@@ -230,6 +230,26 @@ async fn a_transferred_out_person_gets_no_card() {
 }
 
 #[tokio::test]
+async fn a_transferred_out_holders_card_can_still_be_reported_lost_but_not_put_back_into_use() {
+    let app = TestApp::spawn().await;
+    let clerk = app.staff_token(Role::Clerk).await;
+    let (holder, card_no) = app.card_in(&clerk, Reach::Active).await;
+    let transfer = json!({
+        "to": "transferred_out", "reason_code": "relocation", "reason": "转往北京", "target_region": "110105"
+    });
+    let moved = app.post(&format!("/v1/persons/{}/status-transitions", holder.person_no), &clerk, transfer).await;
+    assert_eq!(moved.status, StatusCode::CREATED, "{}", moved.text);
+
+    let temporary = app.post(&card_path(&card_no, "/loss-reports"), &clerk, holder.loss_report("temporary")).await;
+    assert_eq!(temporary.status, StatusCode::CREATED, "{}", temporary.text);
+    let cancel = app.delete(&card_path(&card_no, "/loss-reports"), &clerk, holder.identity()).await;
+    cancel.assert_problem(StatusCode::CONFLICT, "person.transferred_out");
+    let formal = app.post(&card_path(&card_no, "/loss-reports"), &clerk, holder.loss_report("formal")).await;
+    assert_eq!(formal.status, StatusCode::CREATED, "{}", formal.text);
+    assert_eq!(app.stored_card_state(&card_no).await.0, CardState::Lost);
+}
+
+#[tokio::test]
 async fn cards_are_read_by_the_hall_and_the_issuing_bank_only() {
     let app = TestApp::spawn().await;
     let clerk = app.staff_token(Role::Clerk).await;

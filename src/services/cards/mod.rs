@@ -113,8 +113,11 @@ impl Services {
     ) -> Result<()> {
         let from = card.state;
         let to = next_card_state(from, action, card.frozen_from).ok_or_else(|| illegal_card_step(from))?;
-        let holder = holder_of(conn, card).await?;
-        super::persons::refuse_if_transferred_out(holder.status)?;
+        if makes_usable(action) {
+            // A transferred-out record is read-only, but loss reports and freezes still protect it.
+            let holder = holder_of(conn, card).await?;
+            super::persons::refuse_if_transferred_out(holder.status)?;
+        }
         card.frozen_from = if action == CardAction::Freeze { Some(from) } else { None };
         card.temporary_loss_until = (to == CardState::TemporarilyLost).then(|| {
             self.calendar.add_working_days(self.clock.today(), self.settings.cards.temporary_loss_working_days)
@@ -148,6 +151,14 @@ impl Services {
             .expect("UTC+8 has no gaps")
             .with_timezone(&Utc)
     }
+}
+
+/// Steps that put a card (back) into use.
+fn makes_usable(action: CardAction) -> bool {
+    matches!(
+        action,
+        CardAction::Activate | CardAction::Unfreeze | CardAction::CancelTemporaryLoss | CardAction::LapseTemporaryLoss
+    )
 }
 
 /// Loads and locks a card, or 404.
