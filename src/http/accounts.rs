@@ -9,6 +9,7 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::extract::{Idempotent, Json, Path, Query, RequestId};
+use super::paging::{Limit, id_cursor};
 use super::persons::parse_person_no;
 use crate::auth::Principal;
 use crate::domain::Money;
@@ -97,20 +98,11 @@ async fn entries(
     Query(query): Query<EntryQuery>,
 ) -> Result<Json<EntryPage>, Error> {
     let person_no = parse_person_no(&person_no)?;
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(Error::Malformed { code: "request.bad_query", detail: "limit is between 1 and 200".into() });
-    }
-    let before_id = query
-        .cursor
-        .map(|c| c.parse::<i64>())
-        .transpose()
-        .map_err(|_| Error::Malformed { code: "request.bad_cursor", detail: "not a cursor of this list".into() })?;
-    let filter = EntryFilter { person_no: &person_no, from: query.from, to: query.to, before_id, limit: limit + 1 };
-    let mut rows = state.services.account_entries(&principal, &filter).await?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = if more { rows.last().map(|r| r.id.to_string()) } else { None };
+    let limit = Limit::parse(query.limit)?;
+    let before_id = id_cursor(query.cursor.as_deref())?;
+    let filter = EntryFilter { person_no: &person_no, from: query.from, to: query.to, before_id, limit: limit.fetch() };
+    let rows = state.services.account_entries(&principal, &filter).await?;
+    let (rows, next_cursor) = limit.page(rows, |r| r.id.to_string());
     Ok(Json(EntryPage { items: rows.into_iter().map(Into::into).collect(), next_cursor }))
 }
 

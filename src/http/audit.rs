@@ -10,6 +10,7 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::extract::{Json, Query};
+use super::paging::{Limit, id_cursor};
 use crate::auth::Principal;
 use crate::error::Error;
 use crate::storage::audit::{AuditFilter, AuditRow};
@@ -96,19 +97,8 @@ async fn list(
     principal: Principal,
     Query(query): Query<AuditQuery>,
 ) -> Result<Json<AuditPage>, Error> {
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(Error::Malformed { code: "request.bad_query", detail: "limit is between 1 and 200".into() });
-    }
-    let before_id = query
-        .cursor
-        .map(|c| {
-            c.parse::<i64>().map_err(|_| Error::Malformed {
-                code: "request.bad_cursor",
-                detail: "not a cursor of this list".into(),
-            })
-        })
-        .transpose()?;
+    let limit = Limit::parse(query.limit)?;
+    let before_id = id_cursor(query.cursor.as_deref())?;
     let filter = AuditFilter {
         action: query.action,
         subject_id: query.subject_id,
@@ -116,12 +106,9 @@ async fn list(
         from: query.from,
         to: query.to,
         before_id,
-        limit: limit + 1,
+        limit: limit.fetch(),
     };
-    let mut rows = state.services.audit_events(&principal, &filter).await?;
-    let next_cursor = (rows.len() as i64 > limit).then(|| {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| r.id.to_string())
-    });
-    Ok(Json(AuditPage { items: rows.into_iter().map(Into::into).collect(), next_cursor: next_cursor.flatten() }))
+    let rows = state.services.audit_events(&principal, &filter).await?;
+    let (rows, next_cursor) = limit.page(rows, |r| r.id.to_string());
+    Ok(Json(AuditPage { items: rows.into_iter().map(Into::into).collect(), next_cursor }))
 }

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::extract::{Idempotent, Json, Path, Query, RequestId};
+use super::paging::Limit;
 use super::persons::{PersonResponse, parse_person_no};
 use crate::auth::Principal;
 use crate::domain::Money;
@@ -149,10 +150,7 @@ async fn list(
     Query(query): Query<ContributionQuery>,
 ) -> Result<Json<ContributionPage>, Error> {
     let person_no = parse_person_no(&person_no)?;
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(Error::Malformed { code: "request.bad_query", detail: "limit is between 1 and 200".into() });
-    }
+    let limit = Limit::parse(query.limit)?;
     for bound in [&query.from, &query.to, &query.cursor].into_iter().flatten() {
         if !is_period(bound) {
             return Err(Error::Malformed {
@@ -162,11 +160,9 @@ async fn list(
         }
     }
     let range = (query.from.as_deref(), query.to.as_deref());
-    let mut rows =
-        state.services.contributions(&principal, &person_no, range, query.cursor.as_deref(), limit + 1).await?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = if more { rows.last().map(|r| r.period.clone()) } else { None };
+    let rows =
+        state.services.contributions(&principal, &person_no, range, query.cursor.as_deref(), limit.fetch()).await?;
+    let (rows, next_cursor) = limit.page(rows, |r| r.period.clone());
     Ok(Json(ContributionPage { items: rows.into_iter().map(Into::into).collect(), next_cursor }))
 }
 

@@ -13,6 +13,7 @@ pub mod institutions;
 mod messages;
 pub mod metrics;
 pub mod oauth;
+pub mod paging;
 pub mod persons;
 pub mod problem;
 pub mod staff_sessions;
