@@ -115,3 +115,14 @@ async fn two_job_runners_at_once_lapse_each_due_card_exactly_once() {
     }
     assert_eq!(app.stored_card_state(&recent).await.0, CardState::TemporarilyLost);
 }
+
+#[tokio::test]
+async fn job_runs_are_counted_in_the_metrics() {
+    let app = TestApp::spawn().await;
+    medcard::jobs::run_all_once(&app.services).await;
+    let metrics = app.send(axum::http::Method::GET, "/metrics", None, None).await;
+    for job in Job::ALL {
+        let line = format!("job_runs_total{{job=\"{}\",outcome=\"ok\"}}", job.name());
+        assert!(metrics.text.contains(&line), "{line} missing from:\n{}", metrics.text);
+    }
+}
