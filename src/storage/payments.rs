@@ -107,8 +107,8 @@ pub async fn mark_arrived(conn: &mut PgConnection, ids: &[Uuid], arrival: &Arriv
 }
 
 /// Credits the allocation of every contribution of these payments to the personal accounts of
-/// employees who are not sealed or transferred out: one ledger entry per period, balances moved
-/// once per person. Returns the number of entries.
+/// employees who are not sealed or transferred out: one ledger entry (and one audit row) per
+/// period, balances moved once per person. Returns the number of entries.
 pub async fn allocate(conn: &mut PgConnection, ids: &[Uuid], actor: &Actor, at: DateTime<Utc>) -> sqlx::Result<u64> {
     let done = sqlx::query(
         "WITH due AS (
@@ -122,15 +122,24 @@ pub async fn allocate(conn: &mut PgConnection, ids: &[Uuid], actor: &Actor, at: 
              UPDATE accounts a SET balance = a.balance + t.total, last_entry_at = $2
                FROM totals t WHERE a.person_no = t.person_no
              RETURNING a.person_no, a.balance
+         ), entries AS (
+             INSERT INTO account_entries (person_no, kind, amount, balance_after, period, payment_id, reason,
+                                          actor_kind, actor_id, channel, request_id, occurred_at)
+             SELECT d.person_no, 'allocation', d.allocation,
+                    m.balance - coalesce(sum(d.allocation) OVER (PARTITION BY d.person_no ORDER BY d.period
+                                          ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0),
+                    d.period, d.payment_id, 'contribution arrived', $3, $4, $5, $6, $2
+               FROM due d JOIN moved m ON m.person_no = d.person_no
+              ORDER BY d.person_no, d.period
+             RETURNING id, person_no, amount, balance_after, period
          )
-         INSERT INTO account_entries (person_no, kind, amount, balance_after, period, payment_id, reason,
-                                      actor_kind, actor_id, channel, request_id, occurred_at)
-         SELECT d.person_no, 'allocation', d.allocation,
-                m.balance - coalesce(sum(d.allocation) OVER (PARTITION BY d.person_no ORDER BY d.period
-                                      ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0),
-                d.period, d.payment_id, 'contribution arrived', $3, $4, $5, $6, $2
-           FROM due d JOIN moved m ON m.person_no = d.person_no
-          ORDER BY d.person_no, d.period",
+         -- Every movement is audited, as post_entry audits single ones.
+         INSERT INTO audit_events (occurred_at, actor_kind, actor_id, client_id, channel, request_id, action,
+                                   subject_kind, subject_id, details)
+         SELECT $2, $3, $4, $7, $5, $6, 'account.entry', 'person', person_no,
+                jsonb_build_object('kind', 'allocation', 'entry_id', id, 'period', period,
+                                   'amount', amount, 'balance_after', balance_after)
+           FROM entries",
     )
     .bind(ids)
     .bind(at)
@@ -138,6 +147,7 @@ pub async fn allocate(conn: &mut PgConnection, ids: &[Uuid], actor: &Actor, at: 
     .bind(&actor.id)
     .bind(&actor.channel)
     .bind(&actor.request_id)
+    .bind(&actor.client_id)
     .execute(conn)
     .await?;
     Ok(done.rows_affected())

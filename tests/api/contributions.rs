@@ -74,6 +74,7 @@ async fn faq_1_paid_by_bank_stays_in_arrears_until_the_payment_arrives_two_worki
     let last = history["items"].as_array().unwrap().last().unwrap().clone();
     assert_eq!((last["from"].as_str(), last["to"].as_str()), (Some("in_arrears"), Some("normal")));
     assert_eq!(last["reason_code"], "contributions_arrived");
+    assert_eq!(app.audit_count("account.entry", &person_no).await, 1, "the allocation is audited");
     app.assert_ledger_reconciles().await;
 }
 
