@@ -88,18 +88,7 @@ impl Services {
             return Ok(());
         }
         let reason = format!("transferred out to {target}");
-        let entry = NewEntry {
-            person_no,
-            kind: kind::TRANSFER_OUT,
-            amount: Money::ZERO - account.balance,
-            period: None,
-            payment_id: None,
-            reason: Some(&reason),
-            approver: None,
-            actor,
-            at: self.clock.now(),
-        };
-        self.post_entry(conn, &entry).await.map(|_| ())
+        self.post_transfer(conn, actor, person_no, kind::TRANSFER_OUT, Money::ZERO - account.balance, &reason).await
     }
 
     /// The money side of a transfer in: the account opens (again) with the carried-over balance.
@@ -116,13 +105,26 @@ impl Services {
             return Ok(());
         }
         let reason = format!("carried over from {source}");
+        self.post_transfer(conn, actor, person_no, kind::TRANSFER_IN, amount, &reason).await
+    }
+
+    /// Posts one side of a transfer between pooling regions.
+    async fn post_transfer(
+        &self,
+        conn: &mut PgConnection,
+        actor: &Actor,
+        person_no: &PersonNo,
+        kind: &str,
+        amount: Money,
+        reason: &str,
+    ) -> Result<()> {
         let entry = NewEntry {
             person_no,
-            kind: kind::TRANSFER_IN,
+            kind,
             amount,
             period: None,
             payment_id: None,
-            reason: Some(&reason),
+            reason: Some(reason),
             approver: None,
             actor,
             at: self.clock.now(),
