@@ -4,11 +4,12 @@
 
 use chrono::Datelike;
 
+use super::system_change;
 use crate::auth::Actor;
-use crate::domain::{InsuredStatus, Month, StatusRule};
+use crate::domain::{InsuredStatus, Month};
 use crate::error::Result;
 use crate::services::Services;
-use crate::storage::arrears::{self, BulkChange};
+use crate::storage::arrears;
 use crate::storage::{contributions, job_runs};
 
 const ASSESSMENT: &str = "contribution_assessment";
@@ -41,21 +42,10 @@ impl Services {
         if !job_runs::try_lock(&mut tx, SWEEP).await? || job_runs::has_run(&mut tx, SWEEP, &period).await? {
             return Ok(0);
         }
-        let rule =
-            StatusRule::find(InsuredStatus::Normal, InsuredStatus::InArrears).expect("the machine has this edge");
         let cutoff_day = closed.day(self.settings.contributions.cutoff_day);
-        let effect = rule.effect(cutoff_day);
         let actor = Actor::system(SWEEP);
-        let change = BulkChange {
-            from: rule.from,
-            to: rule.to,
-            benefits_suspended_from: effect.benefits_suspended_from,
-            reason_code: rule.reasons[0],
-            reason: "month not fully paid by the cut-off",
-            actor: &actor,
-            at: self.clock.now(),
-            effective_date: effect.effective_date,
-        };
+        let reason = "month not fully paid by the cut-off";
+        let change = system_change(InsuredStatus::InArrears, cutoff_day, reason, &actor, self.clock.now());
         arrears::lock_sweep_candidates(&mut tx, &period).await?;
         let moved = arrears::sweep(&mut tx, &period, &change).await?;
         job_runs::record(&mut tx, SWEEP, &period, moved, change.at).await?;

@@ -7,15 +7,16 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::payments::PaymentView;
+use super::system_change;
 use crate::auth::{Principal, Scope};
 use crate::clock::china_offset;
-use crate::domain::{InsuredStatus, StatusRule};
+use crate::domain::InsuredStatus;
 use crate::error::{Error, Result};
 use crate::params;
 use crate::services::Services;
 use crate::services::audit::Subject;
 use crate::services::idempotency::{IdempotentRequest, StoredResponse};
-use crate::storage::arrears::{self, BulkChange};
+use crate::storage::arrears;
 use crate::storage::payments::{self as store, Arrival, PaymentRow};
 
 /// What a batch of arrivals did.
@@ -126,19 +127,8 @@ impl Services {
         store::lock_payers(conn, ids).await?;
         let payments = store::mark_arrived(conn, ids, arrival).await?;
         let allocations = store::allocate(conn, ids, arrival.actor, arrival.at).await?;
-        let rule =
-            StatusRule::find(InsuredStatus::InArrears, InsuredStatus::Normal).expect("the machine has this edge");
-        let effect = rule.effect(self.clock.today());
-        let change = BulkChange {
-            from: rule.from,
-            to: rule.to,
-            benefits_suspended_from: effect.benefits_suspended_from,
-            reason_code: rule.reasons[0],
-            reason: "every owed month has arrived",
-            actor: arrival.actor,
-            at: arrival.at,
-            effective_date: effect.effective_date,
-        };
+        let reason = "every owed month has arrived";
+        let change = system_change(InsuredStatus::Normal, self.clock.today(), reason, arrival.actor, arrival.at);
         let closed = self.closed_through(self.clock.today()).to_string();
         let restored = arrears::restore(conn, ids, &closed, &change).await?;
         Ok(ArrivalOutcome { payments, allocations, restored })

@@ -14,12 +14,38 @@ use sqlx::PgConnection;
 
 use super::Services;
 use super::audit::Subject;
-use crate::auth::{Principal, Scope};
+use crate::auth::{Actor, Principal, Scope};
 use crate::domain::{InsuranceType, Money, Month, PersonNo};
+use crate::domain::{InsuredStatus, StatusRule};
 use crate::error::{Error, Result};
+use crate::storage::arrears::BulkChange;
 use crate::storage::contributions::{self as store, ContributionRow, Rates};
 use crate::storage::ledger;
 use crate::storage::persons::{self, PersonRow};
+
+/// The system edge of the insured-status machine that contributions drive into `to` (arrears,
+/// or back to normal), with its reason code and dates taken from the rule as of `on`.
+pub(crate) fn system_change<'a>(
+    to: InsuredStatus,
+    on: NaiveDate,
+    reason: &'a str,
+    actor: &'a Actor,
+    at: DateTime<Utc>,
+) -> BulkChange<'a> {
+    let from = if to == InsuredStatus::InArrears { InsuredStatus::Normal } else { InsuredStatus::InArrears };
+    let rule = StatusRule::find(from, to).expect("contributions drive only edges the machine has");
+    let effect = rule.effect(on);
+    BulkChange {
+        from: rule.from,
+        to: rule.to,
+        benefits_suspended_from: effect.benefits_suspended_from,
+        reason_code: rule.reasons[0],
+        reason,
+        actor,
+        at,
+        effective_date: effect.effective_date,
+    }
+}
 
 impl Services {
     /// The configured rates.
