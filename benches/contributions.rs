@@ -11,11 +11,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::TimeZone;
-use medcard::auth::Actor;
-use medcard::clock::{SettableClock, china_offset};
-use medcard::config::Settings;
-use medcard::embedded_pg::{Cluster, Durability};
-use medcard::storage::payments::Arrival;
+use medcard::contributions::{Arrival, Contributions};
+use medcard::ledger::Ledger;
+use medcard::platform::caller::Actor;
+use medcard::platform::clock::{SettableClock, china_offset};
+use medcard::platform::config::Settings;
+use medcard::platform::embedded_pg::{Cluster, Durability};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, Executor, PgPool};
 use uuid::Uuid;
@@ -24,7 +25,7 @@ use uuid::Uuid;
 async fn main() -> anyhow::Result<()> {
     let persons: i64 = std::env::var("BENCH_PERSONS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let (pool, _cluster) = database().await?;
-    medcard::db::migrate(&pool).await?;
+    medcard::platform::db::migrate(&pool).await?;
     println!("medcard contribution jobs over {persons} persons (PostgreSQL {})", server_version(&pool).await?);
 
     let seconds = timed(|| seed_persons(&pool, persons)).await?;
@@ -32,16 +33,17 @@ async fn main() -> anyhow::Result<()> {
 
     let clock = SettableClock::new(at(2026, 11, 1));
     let state = medcard::startup::state(pool.clone(), Arc::new(clock.clone()), Arc::new(Settings::defaults()));
-    let services = state.services;
+    let core = state.core;
+    let contributions = Contributions::new(&core);
 
-    let (rows, seconds) = timed_rows(|| services.assess_contributions()).await?;
+    let (rows, seconds) = timed_rows(|| contributions.assess_contributions()).await?;
     report("assessment: owe 2026-11 (insert-select)", rows, seconds);
 
     let seconds = timed(|| pay_every_other(&pool)).await?;
     report("payments for half the persons (setup)", (persons / 2) as u64, seconds);
 
     clock.set(at(2026, 11, 26));
-    let (rows, seconds) = timed_rows(|| services.sweep_arrears()).await?;
+    let (rows, seconds) = timed_rows(|| contributions.sweep_arrears()).await?;
     report("arrears sweep: unpaid half -> in_arrears", rows, seconds);
 
     let ids: Vec<Uuid> = sqlx::query_scalar("SELECT payment_id FROM contribution_payments").fetch_all(&pool).await?;
@@ -49,7 +51,7 @@ async fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     let mut tx = pool.begin().await?;
     let arrival = Arrival { at: clock_now(&clock), kind: "automatic", receipt_no: None, actor: &actor };
-    let outcome = services.arrive_payments(&mut tx, &ids, &arrival).await?;
+    let outcome = contributions.arrive_payments(&mut tx, &ids, &arrival).await?;
     tx.commit().await?;
     report("allocation run: arrive + ledger entries", outcome.allocations, started.elapsed().as_secs_f64());
 
@@ -58,7 +60,7 @@ async fn main() -> anyhow::Result<()> {
     let seconds = timed(|| baseline_insert(&pool, persons)).await?;
     report("PostgreSQL floor: plain INSERT of as many rows", persons as u64, seconds);
 
-    let check = services.check_ledger().await?;
+    let check = Ledger::new(&core).check_ledger().await?;
     println!(
         "ledger check: {} accounts, {} entries, {} mismatches",
         check.accounts,
@@ -158,7 +160,7 @@ fn at(year: i32, month: u32, day: u32) -> chrono::DateTime<chrono::Utc> {
 }
 
 fn clock_now(clock: &SettableClock) -> chrono::DateTime<chrono::Utc> {
-    use medcard::clock::Clock;
+    use medcard::platform::clock::Clock;
     clock.now()
 }
 
@@ -175,7 +177,7 @@ where
 async fn timed_rows<F, Fut>(work: F) -> anyhow::Result<(u64, f64)>
 where
     F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = medcard::error::Result<u64>>,
+    Fut: std::future::Future<Output = medcard::platform::error::Result<u64>>,
 {
     let started = Instant::now();
     let rows = work().await.map_err(|e| anyhow::anyhow!("{e}"))?;

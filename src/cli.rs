@@ -10,14 +10,15 @@ use clap::{Parser, Subcommand};
 use secrecy::SecretString;
 use serde_json::json;
 
-use crate::auth::{Actor, ClientKind, Role};
-use crate::clock::SystemClock;
-use crate::config::Settings;
-use crate::db::{self, Database};
+use crate::auth::{Auth, ClientBinding};
 use crate::domain::Money;
-use crate::services::Services;
-use crate::services::clients::ClientBinding;
-use crate::services::institutions::NewInstitution;
+use crate::ledger::Ledger;
+use crate::platform::Core;
+use crate::platform::caller::{Actor, ClientKind, Role};
+use crate::platform::clock::SystemClock;
+use crate::platform::config::Settings;
+use crate::platform::db::{self, Database};
+use crate::registries::{NewInstitution, Registries};
 use crate::startup::Application;
 
 /// medcard: back office of the Zhengzhou medical-insurance card.
@@ -133,7 +134,7 @@ pub async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    crate::telemetry::init(&settings.log);
+    crate::platform::telemetry::init(&settings.log);
     match run(cli, settings).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -149,11 +150,11 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             let listen = listen.unwrap_or(settings.server.listen);
             Application::build(settings, listen).await?.run_until_stopped().await
         }
-        Command::Migrate => with_services(settings, |_| async { Ok(()) }).await,
+        Command::Migrate => with_core(settings, |_| async { Ok(()) }).await,
         Command::Client { command: ClientCommand::Create { kind, name, bank, institution } } => {
-            with_services(settings, |services| async move {
+            with_core(settings, |core| async move {
                 let binding = ClientBinding { bank_code: bank, institution_code: institution };
-                let client = services.register_client(&Actor::system("cli"), kind, &name, &binding).await?;
+                let client = Auth::new(&core).register_client(&Actor::system("cli"), kind, &name, &binding).await?;
                 print_json(&json!({
                     "client_id": client.client_id,
                     "client_secret": client.client_secret.expose(),
@@ -165,9 +166,9 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             .await
         }
         Command::Institution { command: InstitutionCommand::Create { code, name, kind, offers_activation } } => {
-            with_services(settings, |services| async move {
+            with_core(settings, |core| async move {
                 let new = NewInstitution { code, name, kind, offers_activation };
-                let row = services.create_institution(&Actor::system("cli"), new).await?;
+                let row = Registries::new(&core).create_institution(&Actor::system("cli"), new).await?;
                 print_json(&json!({
                     "institution_code": row.institution_code,
                     "name": row.name,
@@ -179,8 +180,8 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             .await
         }
         Command::Ledger { command: LedgerCommand::Check } => {
-            with_services(settings, |services| async move {
-                let check = services.check_ledger().await?;
+            with_core(settings, |core| async move {
+                let check = Ledger::new(&core).check_ledger().await?;
                 println!("checked {} accounts and {} entries", check.accounts, check.entries);
                 if check.mismatched.is_empty() {
                     println!("ok: every balance equals the sum of its entries and none is negative");
@@ -195,7 +196,7 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
                         Money::from_fen(m.sum_of_entries),
                     );
                 }
-                Err(crate::error::Error::Internal(anyhow::anyhow!(
+                Err(crate::platform::error::Error::Internal(anyhow::anyhow!(
                     "{} account(s) do not reconcile",
                     check.mismatched.len()
                 )))
@@ -203,8 +204,8 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             .await
         }
         Command::Jobs { command: JobsCommand::Run } => {
-            with_services(settings, |services| async move {
-                let done = crate::jobs::run_all_once(&services).await;
+            with_core(settings, |core| async move {
+                let done = crate::jobs::run_all_once(&core).await;
                 let rows: serde_json::Map<String, serde_json::Value> =
                     done.into_iter().map(|(job, rows)| (job.name().to_owned(), json!(rows))).collect();
                 print_json(&serde_json::Value::Object(rows));
@@ -214,8 +215,8 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Staff { command: StaffCommand::Create { username, role } } => {
             let password = staff_password()?;
-            with_services(settings, |services| async move {
-                let staff = services.create_staff(&Actor::system("cli"), &username, role, password).await?;
+            with_core(settings, |core| async move {
+                let staff = Auth::new(&core).create_staff(&Actor::system("cli"), &username, role, password).await?;
                 print_json(&json!({ "staff_id": staff.staff_id, "username": staff.username, "role": staff.role }));
                 Ok(())
             })
@@ -225,17 +226,16 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
 }
 
 /// Opens and migrates the database, runs `work`, and closes everything again.
-async fn with_services<F, Fut>(settings: Settings, work: F) -> anyhow::Result<()>
+async fn with_core<F, Fut>(settings: Settings, work: F) -> anyhow::Result<()>
 where
-    F: FnOnce(Services) -> Fut,
-    Fut: std::future::Future<Output = crate::error::Result<()>>,
+    F: FnOnce(Core) -> Fut,
+    Fut: std::future::Future<Output = crate::platform::error::Result<()>>,
 {
     let database = Database::open(&settings.database).await?;
     let outcome = async {
         db::migrate(&database.pool).await?;
         let state = crate::startup::state(database.pool.clone(), Arc::new(SystemClock), Arc::new(settings));
-        let services = state.services;
-        work(services).await.map_err(describe)
+        work(state.core).await.map_err(describe)
     }
     .await;
     database.close().await;
@@ -243,9 +243,9 @@ where
 }
 
 /// A service error as a one-line message for the terminal.
-fn describe(err: crate::error::Error) -> anyhow::Error {
+fn describe(err: crate::platform::error::Error) -> anyhow::Error {
     match err {
-        crate::error::Error::Internal(inner) => inner,
+        crate::platform::error::Error::Internal(inner) => inner,
         other => anyhow::anyhow!("{other}"),
     }
 }

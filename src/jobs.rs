@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
-use crate::services::Services;
+use crate::cards::Cards;
+use crate::contributions::Contributions;
+use crate::platform::Core;
 
 /// A time-driven rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,22 +36,22 @@ impl Job {
     }
 
     /// Runs the job once; returns how many rows it changed.
-    pub async fn run(self, services: &Services) -> crate::error::Result<u64> {
+    pub async fn run(self, core: &Core) -> crate::platform::error::Result<u64> {
         match self {
-            Self::TemporaryLossLapse => services.lapse_temporary_losses().await,
-            Self::ContributionAssessment => services.assess_contributions().await,
-            Self::ArrearsSweep => services.sweep_arrears().await,
+            Self::TemporaryLossLapse => Cards::new(core).lapse_temporary_losses().await,
+            Self::ContributionAssessment => Contributions::new(core).assess_contributions().await,
+            Self::ArrearsSweep => Contributions::new(core).sweep_arrears().await,
         }
     }
 }
 
 /// Runs every job once, logging and counting each outcome; returns `(job, rows)` for the jobs
 /// that succeeded.
-pub async fn run_all_once(services: &Services) -> Vec<(Job, u64)> {
+pub async fn run_all_once(core: &Core) -> Vec<(Job, u64)> {
     let mut done = Vec::new();
     for job in Job::ALL {
         let started = Instant::now();
-        let outcome = job.run(services).await;
+        let outcome = job.run(core).await;
         metrics::histogram!("job_duration_seconds", "job" => job.name()).record(started.elapsed().as_secs_f64());
         match outcome {
             Ok(rows) => {
@@ -70,12 +72,12 @@ pub async fn run_all_once(services: &Services) -> Vec<(Job, u64)> {
 }
 
 /// Runs the jobs every `interval` until `stop` turns true.
-pub async fn run_until_stopped(services: Services, interval: Duration, mut stop: watch::Receiver<bool>) {
+pub async fn run_until_stopped(core: Core, interval: Duration, mut stop: watch::Receiver<bool>) {
     tracing::info!(interval_secs = interval.as_secs(), "job runner started");
     let mut ticker = tokio::time::interval(interval);
     loop {
         tokio::select! {
-            _ = ticker.tick() => { run_all_once(&services).await; }
+            _ = ticker.tick() => { run_all_once(&core).await; }
             _ = stop.changed() => break,
         }
     }

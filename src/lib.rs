@@ -1,21 +1,28 @@
 //! medcard: the back office of the Zhengzhou medical-insurance card.
 //!
-//! Layers, outside in: [`http`] (parse, authorise, shape responses) → [`services`] (the rules
-//! and state machines) → [`storage`] (SQL). [`domain`] holds the parsed value types all three
-//! share.
+//! One folder per capability, each with its routes (parse, authorise, shape responses), its
+//! service (the rules and state machines), its store (the only SQL that touches its tables) and
+//! its types, behind a small public API in its `mod.rs`. They depend on one another in one
+//! direction only:
+//!
+//! ```text
+//! platform, domain ← auth ← persons ← registries ← cards
+//!                           persons ← ledger ← contributions ← enrolment
+//! ```
+//!
+//! [`platform`] is the shared plumbing, [`domain`] the parsed value types; [`api`], [`jobs`],
+//! [`startup`] and [`cli`] put the capabilities together.
 
+pub mod api;
 pub mod auth;
-pub mod calendar;
+pub mod cards;
 pub mod cli;
-pub mod clock;
-pub mod config;
-pub mod db;
+pub mod contributions;
 pub mod domain;
-pub mod embedded_pg;
-pub mod error;
-pub mod http;
+pub mod enrolment;
 pub mod jobs;
-pub mod services;
+pub mod ledger;
+pub mod persons;
+pub mod platform;
+pub mod registries;
 pub mod startup;
-pub mod storage;
-pub mod telemetry;

@@ -8,26 +8,27 @@ use anyhow::Context;
 use axum::Router;
 use tokio::net::TcpListener;
 
-use crate::calendar::WorkingCalendar;
-use crate::clock::{SharedClock, SystemClock};
-use crate::config::Settings;
-use crate::db::{self, Database};
-use crate::http::{self, AppState};
+use crate::api;
 use crate::jobs;
-use crate::services::Services;
+use crate::platform::Core;
+use crate::platform::calendar::WorkingCalendar;
+use crate::platform::clock::{SharedClock, SystemClock};
+use crate::platform::config::Settings;
+use crate::platform::db::{self, Database};
+use crate::platform::http::{AppState, metrics};
 
 /// The shared state for a pool, a clock and settings.
 pub fn state(pool: sqlx::PgPool, clock: SharedClock, settings: Arc<Settings>) -> AppState {
     let calendar = Arc::new(WorkingCalendar::standard());
-    let services = Services { pool, clock, calendar, settings };
-    AppState { services, metrics: http::metrics::handle() }
+    let core = Core { pool, clock, calendar, settings };
+    AppState { core, metrics: metrics::handle() }
 }
 
 /// A bound, migrated, ready-to-serve application.
 pub struct Application {
     listener: TcpListener,
     router: Router,
-    services: Services,
+    core: Core,
     database: Database,
 }
 
@@ -38,9 +39,9 @@ impl Application {
         db::migrate(&database.pool).await?;
         let listener = TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
         let state = state(database.pool.clone(), Arc::new(SystemClock), Arc::new(settings));
-        let services = state.services.clone();
-        warn_if_calendar_is_short(&services);
-        Ok(Self { listener, router: http::app(state), services, database })
+        let core = state.core.clone();
+        warn_if_calendar_is_short(&core);
+        Ok(Self { listener, router: api::app(state), core, database })
     }
 
     /// The address actually bound.
@@ -52,8 +53,8 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!(addr = %self.local_addr(), "medcard is serving");
         let (stop_jobs, stop_signal) = tokio::sync::watch::channel(false);
-        let interval = Duration::from_secs(self.services.settings.jobs.interval_secs.max(1));
-        let jobs = tokio::spawn(jobs::run_until_stopped(self.services.clone(), interval, stop_signal));
+        let interval = Duration::from_secs(self.core.settings.jobs.interval_secs.max(1));
+        let jobs = tokio::spawn(jobs::run_until_stopped(self.core.clone(), interval, stop_signal));
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
         tracing::info!("shutting down");
@@ -65,13 +66,13 @@ impl Application {
 }
 
 /// Working-day rules past the calendar's last year fall back to Monday–Friday: say so.
-fn warn_if_calendar_is_short(services: &Services) {
+fn warn_if_calendar_is_short(core: &Core) {
     use chrono::Datelike;
-    let year = services.clock.today().year();
+    let year = core.clock.today().year();
     for y in [year, year + 1] {
-        if !services.calendar.covers(y) {
+        if !core.calendar.covers(y) {
             tracing::warn!(year = y, "config/calendar.toml has no holidays for this year: only weekends are skipped");
-        } else if services.calendar.is_provisional(y) {
+        } else if core.calendar.is_provisional(y) {
             tracing::warn!(
                 year = y,
                 "the calendar for this year is provisional until the State Council notice is added"

@@ -1,10 +1,21 @@
-//! Authentication and authorisation: API clients (OAuth2 client credentials), staff sessions,
-//! bearer tokens and the scope matrix.
+//! Authentication and authorisation: API clients (OAuth2 client credentials), staff users and
+//! their sessions, bearer tokens, and the scope matrix.
 
+mod clients;
+mod extract;
 pub mod password;
-mod principal;
-mod scopes;
+mod routes;
+mod staff;
+mod store;
 pub mod token;
+mod tokens;
 
-pub use principal::{Actor, ActorKind, Principal, StaffIdentity};
-pub use scopes::{ClientKind, Role, Scope};
+pub use clients::{ClientBinding, RegisteredClient};
+pub use routes::router;
+pub use staff::{CreatedStaff, StaffSession};
+pub use tokens::IssuedToken;
+
+crate::service! {
+    /// Clients, staff and tokens.
+    Auth
+}

@@ -2,12 +2,11 @@
 //! services only ever see well-formed data.
 
 mod agent;
-mod card;
+mod card_no;
 mod card_password;
 mod credit_code;
 mod id_number;
 mod insurance_type;
-mod insured_status;
 mod money;
 mod period;
 mod person_name;
@@ -16,12 +15,11 @@ mod phone;
 mod region;
 
 pub use agent::{MINOR_AGE, ProofKind, Relationship};
-pub use card::{CardAction, CardNo, CardState, card_transitions, next_card_state};
+pub use card_no::CardNo;
 pub use card_password::{CardPassword, CardPasswordError};
 pub use credit_code::{CreditCode, CreditCodeError, with_check_character};
 pub use id_number::{IdNumber, IdNumberError, check_char, mask_id_number};
 pub use insurance_type::InsuranceType;
-pub use insured_status::{InsuredStatus, RegionRole, StatusChange, StatusRule, TransitionInitiator};
 pub use money::{Money, MoneyError};
 pub use period::Month;
 pub use person_name::{PersonName, PersonNameError};

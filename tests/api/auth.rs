@@ -3,7 +3,7 @@
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::Duration;
-use medcard::auth::{ClientKind, Role};
+use medcard::platform::caller::{ClientKind, Role};
 use serde_json::json;
 
 use crate::helpers::{STAFF_PASSWORD, TestApp};

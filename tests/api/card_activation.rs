@@ -4,10 +4,10 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use medcard::auth::{ClientKind, Role};
-use medcard::calendar::WorkingCalendar;
-use medcard::domain::CardState;
-use medcard::services::clients::ClientBinding;
+use medcard::auth::ClientBinding;
+use medcard::cards::CardState;
+use medcard::platform::calendar::WorkingCalendar;
+use medcard::platform::caller::{ClientKind, Role};
 use serde_json::{Value, json};
 
 use crate::helpers::cards::{CARD_PASSWORD, Holder, card_path};

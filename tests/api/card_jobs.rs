@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use chrono::{DateTime, TimeZone, Utc};
-use medcard::auth::{ClientKind, Role};
-use medcard::domain::CardState;
+use medcard::cards::CardState;
 use medcard::jobs::{Job, run_all_once};
+use medcard::platform::caller::{ClientKind, Role};
 use serde_json::Value;
 
 use crate::helpers::TestApp;
@@ -23,7 +23,7 @@ fn zhengzhou(month: u32, day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
 }
 
 async fn lapsed_rows(app: &TestApp) -> u64 {
-    let done = run_all_once(&app.services).await;
+    let done = run_all_once(&app.core).await;
     done.into_iter().find(|(job, _)| *job == Job::TemporaryLossLapse).expect("the lapse job ran").1
 }
 
@@ -119,7 +119,7 @@ async fn two_job_runners_at_once_lapse_each_due_card_exactly_once() {
 #[tokio::test]
 async fn job_runs_are_counted_in_the_metrics() {
     let app = TestApp::spawn().await;
-    medcard::jobs::run_all_once(&app.services).await;
+    medcard::jobs::run_all_once(&app.core).await;
     let metrics = app.send(axum::http::Method::GET, "/metrics", None, None).await;
     for job in Job::ALL {
         let line = format!("job_runs_total{{job=\"{}\",outcome=\"ok\"}}", job.name());

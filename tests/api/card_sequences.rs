@@ -7,11 +7,11 @@ use std::collections::HashSet;
 
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate};
-use medcard::auth::Role;
-use medcard::calendar::WorkingCalendar;
-use medcard::clock::Clock;
-use medcard::domain::{CardAction, CardState, card_transitions, next_card_state};
+use medcard::cards::{CardAction, CardState, card_transitions, next_card_state};
 use medcard::jobs::Job;
+use medcard::platform::calendar::WorkingCalendar;
+use medcard::platform::caller::Role;
+use medcard::platform::clock::Clock;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
@@ -305,7 +305,7 @@ impl Sequence {
             due += 1;
         }
         self.history_rows += due;
-        let done = medcard::jobs::run_all_once(&self.app.services).await;
+        let done = medcard::jobs::run_all_once(&self.app.core).await;
         let lapsed = done.iter().find(|(job, _)| *job == Job::TemporaryLossLapse).expect("the lapse job ran").1;
         assert_eq!(lapsed as i64, due, "{}", self.trail());
     }

@@ -6,8 +6,8 @@ use std::collections::HashSet;
 
 use axum::http::StatusCode;
 use chrono::TimeZone;
-use medcard::auth::{ClientKind, Role};
-use medcard::domain::{CardAction, CardState, card_transitions, next_card_state};
+use medcard::cards::{CardAction, CardState, card_transitions, next_card_state};
+use medcard::platform::caller::{ClientKind, Role};
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
@@ -336,7 +336,7 @@ async fn a_formal_loss_at_the_issuing_bank_is_final() {
     }
     // The lapse job leaves a lost card alone.
     app.clock.advance(chrono::Duration::days(30));
-    medcard::jobs::run_all_once(&app.services).await;
+    medcard::jobs::run_all_once(&app.core).await;
     assert_eq!(app.stored_card_state(&card_no).await.0, CardState::Lost);
 }
 

@@ -2,7 +2,7 @@
 //! is kept by hand (the sources are not there at run time): add a code here when you add one
 //! to the service — `grep -rhoE '"[a-z_]+\.[a-z_]+"' src` finds the candidates.
 
-use medcard::http::is_catalogued;
+use medcard::platform::http::is_catalogued;
 
 const CODES: &[&str] = &[
     // Requests and HTTP.

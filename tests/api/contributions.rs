@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use medcard::auth::{ClientKind, Role};
+use medcard::platform::caller::{ClientKind, Role};
 use serde_json::{Value, json};
 
 use crate::helpers::ids::fresh_id_number;

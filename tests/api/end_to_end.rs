@@ -4,9 +4,10 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use medcard::auth::{Actor, ClientKind, Role};
-use medcard::clock::SystemClock;
-use medcard::config::Settings;
+use medcard::auth::Auth;
+use medcard::platform::caller::{Actor, ClientKind, Role};
+use medcard::platform::clock::SystemClock;
+use medcard::platform::config::Settings;
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
@@ -16,17 +17,17 @@ use crate::helpers::{STAFF_PASSWORD, employee_body, fresh_pool, ids::fresh_id_nu
 async fn a_hall_clerk_enrols_and_seals_a_person_over_a_real_socket() {
     let pool = fresh_pool().await;
     let state = medcard::startup::state(pool, Arc::new(SystemClock), Arc::new(Settings::defaults()));
-    let services = state.services.clone();
+    let core = state.core.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = medcard::http::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = medcard::api::app(state).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
-    let hall = services
+    let hall = Auth::new(&core)
         .register_client(&Actor::system("test"), ClientKind::ServiceHall, "二七区大厅", &Default::default())
         .await
         .unwrap();
-    services
+    Auth::new(&core)
         .create_staff(&Actor::system("test"), "clerk.e2e", Role::Clerk, SecretString::from(STAFF_PASSWORD))
         .await
         .unwrap();

@@ -3,8 +3,8 @@
 //! of postings.
 
 use axum::http::StatusCode;
-use medcard::auth::Role;
 use medcard::domain::Money;
+use medcard::platform::caller::Role;
 use proptest::prelude::*;
 use serde_json::json;
 

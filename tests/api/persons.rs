@@ -1,7 +1,7 @@
 //! Enrolment, reading and lookup of persons: validation, uniqueness, masking and audit.
 
 use axum::http::StatusCode;
-use medcard::auth::{ClientKind, Role};
+use medcard::platform::caller::{ClientKind, Role};
 use serde_json::{Value, json};
 
 use crate::helpers::ids::{fresh_id_number, id_number, with_wrong_check};

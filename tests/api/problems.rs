@@ -2,7 +2,7 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use medcard::auth::Role;
+use medcard::platform::caller::Role;
 
 use crate::helpers::TestApp;
 

@@ -2,9 +2,10 @@
 //! pair is refused with the current state named and nothing changed.
 
 use axum::http::StatusCode;
-use medcard::auth::{Actor, Role};
-use medcard::domain::{InsuredStatus, PersonNo, StatusRule, TransitionInitiator};
-use medcard::services::status::StatusRequest;
+use medcard::domain::PersonNo;
+use medcard::persons::{InsuredStatus, StatusRule, TransitionInitiator};
+use medcard::persons::{Persons, StatusRequest};
+use medcard::platform::caller::{Actor, Role};
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
@@ -53,7 +54,10 @@ async fn system_transition(app: &TestApp, person_no: &str, to: InsuredStatus) {
     };
     let mut tx = app.pool.begin().await.unwrap();
     let person_no = PersonNo::parse(person_no).unwrap();
-    app.services.apply_system_transition(&mut tx, &Actor::system("arrears_sweep"), &person_no, &request).await.unwrap();
+    Persons::new(&app.core)
+        .apply_system_transition(&mut tx, &Actor::system("arrears_sweep"), &person_no, &request)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 }
 

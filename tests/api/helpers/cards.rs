@@ -2,9 +2,9 @@
 //! action, and cards driven into every state along legal steps.
 
 use axum::http::{Method, StatusCode};
-use medcard::auth::ClientKind;
-use medcard::domain::{CardAction, CardState};
-use medcard::services::clients::ClientBinding;
+use medcard::auth::ClientBinding;
+use medcard::cards::{CardAction, CardState};
+use medcard::platform::caller::ClientKind;
 use serde_json::{Value, json};
 
 use super::{TestApp, TestResponse, employee_body, ids};

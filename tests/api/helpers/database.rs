@@ -4,7 +4,7 @@
 use std::str::FromStr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use medcard::embedded_pg::{Cluster, Durability};
+use medcard::platform::embedded_pg::{Cluster, Durability};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, Executor, PgPool};
 use tokio::sync::OnceCell;
@@ -61,7 +61,7 @@ async fn start_server() -> Server {
         .connect_with(admin.clone().database(&template))
         .await
         .expect("connecting to the template");
-    medcard::db::migrate(&pool).await.expect("migrating the template");
+    medcard::platform::db::migrate(&pool).await.expect("migrating the template");
     pool.close().await;
     Server { admin, template, _cluster: cluster }
 }

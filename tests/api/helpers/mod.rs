@@ -13,12 +13,12 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use chrono::{TimeZone, Utc};
 use http_body_util::BodyExt;
-use medcard::auth::{Actor, ClientKind, Role};
-use medcard::clock::SettableClock;
-use medcard::config::Settings;
-use medcard::services::Services;
-use medcard::services::clients::ClientBinding;
-use medcard::services::institutions::NewInstitution;
+use medcard::auth::{Auth, ClientBinding};
+use medcard::platform::Core;
+use medcard::platform::caller::{Actor, ClientKind, Role};
+use medcard::platform::clock::SettableClock;
+use medcard::platform::config::Settings;
+use medcard::registries::{NewInstitution, Registries};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -34,7 +34,7 @@ pub struct TestApp {
     pub router: Router,
     pub pool: PgPool,
     pub clock: SettableClock,
-    pub services: Services,
+    pub core: Core,
 }
 
 /// A response, with its body parsed as JSON when it is JSON.
@@ -86,8 +86,8 @@ impl TestApp {
         let pool = fresh_pool().await;
         let clock = SettableClock::new(Utc.with_ymd_and_hms(2026, 11, 20, 2, 0, 0).unwrap());
         let state = medcard::startup::state(pool.clone(), Arc::new(clock.clone()), Arc::new(settings));
-        let services = state.services.clone();
-        Self { router: medcard::http::app(state), pool, clock, services }
+        let core = state.core.clone();
+        Self { router: medcard::api::app(state), pool, clock, core }
     }
 
     /// Sends a request with optional bearer token and JSON body.
@@ -140,8 +140,10 @@ impl TestApp {
 
     /// Registers a client with an explicit binding.
     pub async fn register_bound_client(&self, kind: ClientKind, binding: ClientBinding) -> (String, String) {
-        let client =
-            self.services.register_client(&Actor::system("test"), kind, "test channel", &binding).await.unwrap();
+        let client = Auth::new(&self.core)
+            .register_client(&Actor::system("test"), kind, "test channel", &binding)
+            .await
+            .unwrap();
         (client.client_id, client.client_secret.expose().to_owned())
     }
 
@@ -154,7 +156,7 @@ impl TestApp {
             kind: "hospital".into(),
             offers_activation,
         };
-        self.services.create_institution(&Actor::system("test"), new).await.unwrap();
+        Registries::new(&self.core).create_institution(&Actor::system("test"), new).await.unwrap();
         code
     }
 
@@ -180,7 +182,7 @@ impl TestApp {
     /// Creates a staff user with `role` (username unique in this database).
     pub async fn create_staff(&self, role: Role) -> String {
         let username = format!("{}_{}", role.as_str(), &uuid::Uuid::new_v4().simple().to_string()[..6]);
-        self.services
+        Auth::new(&self.core)
             .create_staff(&Actor::system("test"), &username, role, SecretString::from(STAFF_PASSWORD))
             .await
             .unwrap();

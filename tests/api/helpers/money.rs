@@ -3,7 +3,8 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{TimeZone, Utc};
-use medcard::auth::{ClientKind, Role};
+use medcard::ledger::Ledger;
+use medcard::platform::caller::{ClientKind, Role};
 use serde_json::{Value, json};
 
 use super::{TestApp, TestResponse};
@@ -32,7 +33,7 @@ impl TestApp {
 
     /// Sets the clock to a Zhengzhou wall-clock time.
     pub fn set_china_time(&self, year: i32, month: u32, day: u32, hour: u32) {
-        let at = medcard::clock::china_offset().with_ymd_and_hms(year, month, day, hour, 0, 0).unwrap();
+        let at = medcard::platform::clock::china_offset().with_ymd_and_hms(year, month, day, hour, 0, 0).unwrap();
         self.clock.set(at.with_timezone(&Utc));
     }
 
@@ -88,7 +89,7 @@ impl TestApp {
 
     /// The clock's instant as RFC 3339.
     pub fn clock_now(&self) -> String {
-        use medcard::clock::Clock;
+        use medcard::platform::clock::Clock;
         self.clock.now().to_rfc3339()
     }
 
@@ -108,13 +109,13 @@ impl TestApp {
 
     /// Asserts what `medcard ledger check` asserts.
     pub async fn assert_ledger_reconciles(&self) {
-        let check = self.services.check_ledger().await.unwrap();
+        let check = Ledger::new(&self.core).check_ledger().await.unwrap();
         assert!(check.mismatched.is_empty(), "accounts that do not reconcile: {:?}", check.mismatched);
     }
 
     /// Runs every background job once, and fails the test if any job failed.
     pub async fn run_jobs(&self) {
-        let done = medcard::jobs::run_all_once(&self.services).await;
+        let done = medcard::jobs::run_all_once(&self.core).await;
         assert_eq!(done.len(), medcard::jobs::Job::ALL.len(), "a job failed: only {done:?} succeeded");
     }
 }

@@ -1,0 +1,138 @@
+//! Staff accounts and staff login with lockout.
+
+use super::Auth;
+use chrono::Duration;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::tokens::IssuedToken;
+use crate::auth::password;
+use crate::auth::store::staff::{self as store, StaffRow};
+use crate::params;
+use crate::platform::audit::Subject;
+use crate::platform::caller::{Actor, Principal, Role, Scope};
+use crate::platform::error::{Error, Result};
+
+/// A created staff account.
+#[derive(Debug, Clone)]
+pub struct CreatedStaff {
+    pub staff_id: Uuid,
+    pub username: String,
+    pub role: Role,
+}
+
+/// A successful login.
+#[derive(Debug)]
+pub struct StaffSession {
+    pub token: IssuedToken,
+    pub username: String,
+    pub role: Role,
+}
+
+const MIN_PASSWORD_CHARS: usize = 10;
+
+impl Auth<'_> {
+    /// Creates a staff account with an argon2id-hashed password.
+    pub async fn create_staff(
+        &self,
+        actor: &Actor,
+        username: &str,
+        role: Role,
+        password: SecretString,
+    ) -> Result<CreatedStaff> {
+        let username = parse_username(username)?;
+        if password.expose_secret().chars().count() < MIN_PASSWORD_CHARS {
+            return Err(Error::invalid_field(
+                "staff.weak_password",
+                "password",
+                format!("a staff password has at least {MIN_PASSWORD_CHARS} characters"),
+            ));
+        }
+        let password_hash = password::hash(password, self.settings.auth.argon2_params()).await?;
+        let row = StaffRow {
+            staff_id: Uuid::new_v4(),
+            username: username.clone(),
+            role: role.as_str().to_owned(),
+            password_hash,
+            failed_logins: 0,
+            locked_until: None,
+            created_at: self.clock.now(),
+        };
+        let mut tx = self.pool.begin().await?;
+        use crate::platform::error::ResultExt;
+        store::insert(&mut tx, &row).await.on_constraint("staff_users_username_key", || {
+            Error::conflict("staff.username_taken", "this username is taken", params! {})
+        })?;
+        let subject = Subject { kind: "staff", id: &username };
+        self.audit(&mut tx, actor, "staff.create", Some(subject), json!({ "role": role.as_str() })).await?;
+        tx.commit().await?;
+        Ok(CreatedStaff { staff_id: row.staff_id, username, role })
+    }
+
+    /// Staff login through a hall client. Wrong passwords count; after the configured number
+    /// in a row the account is locked for a while, even against the right password.
+    pub async fn staff_login(
+        &self,
+        principal: &Principal,
+        username: &str,
+        password: SecretString,
+    ) -> Result<StaffSession> {
+        principal.require(Scope::StaffSessionsOpen)?;
+        let now = self.clock.now();
+        let auth = &self.settings.auth;
+        let mut tx = self.pool.begin().await?;
+        let Some(staff) = store::find_for_login(&mut tx, username.trim()).await? else {
+            password::verify(password, password::DUMMY_HASH.to_owned()).await?;
+            return Err(Error::Unauthenticated { code: "staff.invalid_credentials" });
+        };
+        if let Some(until) = staff.locked_until.filter(|until| *until > now) {
+            return Err(Error::Locked {
+                code: "staff.locked",
+                params: params! { "locked_until" => until.to_rfc3339() },
+            });
+        }
+        let actor = principal.actor(None);
+        let subject = Subject { kind: "staff", id: &staff.username };
+        if !password::verify(password, staff.password_hash.clone()).await? {
+            let failures = staff.failed_logins + 1;
+            let lock =
+                (failures >= auth.staff_max_failed_logins).then(|| now + Duration::seconds(auth.staff_lockout_secs));
+            store::set_login_state(&mut tx, staff.staff_id, if lock.is_some() { 0 } else { failures }, lock).await?;
+            let action = if lock.is_some() { "staff.locked" } else { "staff.login_failed" };
+            self.audit(&mut tx, &actor, action, Some(subject), json!({ "failures": failures })).await?;
+            tx.commit().await?;
+            return Err(match lock {
+                Some(until) => {
+                    Error::Locked { code: "staff.locked", params: params! { "locked_until" => until.to_rfc3339() } }
+                }
+                None => Error::Unauthenticated { code: "staff.invalid_credentials" },
+            });
+        }
+        let role = Role::parse(&staff.role).ok_or_else(|| anyhow::anyhow!("unknown stored role"))?;
+        store::set_login_state(&mut tx, staff.staff_id, 0, None).await?;
+        let token = self
+            .store_token(
+                &mut tx,
+                &principal.client_id,
+                Some(staff.staff_id),
+                role.permissions(),
+                auth.staff_token_ttl_secs,
+            )
+            .await?;
+        self.audit(&mut tx, &actor, "staff.login", Some(subject), json!({})).await?;
+        tx.commit().await?;
+        Ok(StaffSession { token, username: staff.username, role })
+    }
+}
+
+fn parse_username(raw: &str) -> Result<String> {
+    let name = raw.trim();
+    let ok = (3..=32).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+    if ok {
+        Ok(name.to_owned())
+    } else {
+        Err(Error::invalid_field("staff.username", "username", "3 to 32 letters, digits, '.', '_' or '-'"))
+    }
+}

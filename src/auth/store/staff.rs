@@ -1,0 +1,54 @@
+//! The `staff_users` table.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// A stored staff user.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StaffRow {
+    pub staff_id: Uuid,
+    pub username: String,
+    pub role: String,
+    pub password_hash: String,
+    pub failed_logins: i32,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Inserts a staff user.
+pub async fn insert(conn: &mut PgConnection, row: &StaffRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO staff_users (staff_id, username, role, password_hash, created_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(row.staff_id)
+    .bind(&row.username)
+    .bind(&row.role)
+    .bind(&row.password_hash)
+    .bind(row.created_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Finds and locks a staff user for a login attempt, so concurrent attempts count one by one.
+pub async fn find_for_login(conn: &mut PgConnection, username: &str) -> sqlx::Result<Option<StaffRow>> {
+    sqlx::query_as("SELECT * FROM staff_users WHERE username = $1 FOR UPDATE").bind(username).fetch_optional(conn).await
+}
+
+/// Stores the failure counter and lock after a login attempt.
+pub async fn set_login_state(
+    conn: &mut PgConnection,
+    staff_id: Uuid,
+    failed_logins: i32,
+    locked_until: Option<DateTime<Utc>>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE staff_users SET failed_logins = $2, locked_until = $3 WHERE staff_id = $1")
+        .bind(staff_id)
+        .bind(failed_logins)
+        .bind(locked_until)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,90 @@
+//! Loss reports: temporary (online channels and the hall, lapses after N working days unless
+//! made formal) and formal (hall or issuing bank, final); and the lapse job.
+
+use crate::cards::Cards;
+use serde_json::json;
+
+use super::{PresentedIdentity, check_identity, check_issuing_bank, ensure_step, holder_of, load_for_update};
+use crate::cards::CardAction;
+use crate::cards::store::{self as store, CardRow};
+use crate::domain::CardNo;
+use crate::platform::caller::{Principal, Scope};
+use crate::platform::error::Result;
+
+/// Which loss report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LossKind {
+    Temporary,
+    Formal,
+}
+
+impl Cards<'_> {
+    /// Reports a card lost, with the holder's identity.
+    pub async fn report_loss(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        card_no: &CardNo,
+        kind: LossKind,
+        holder: &PresentedIdentity,
+    ) -> Result<CardRow> {
+        let action = match kind {
+            LossKind::Temporary => {
+                principal.require(Scope::CardsLossTemporary)?;
+                CardAction::ReportTemporaryLoss
+            }
+            LossKind::Formal => {
+                principal.require(Scope::CardsLossFormal)?;
+                CardAction::ReportFormalLoss
+            }
+        };
+        self.identified_card_step(principal, request_id, card_no, action, holder).await
+    }
+
+    /// Cancels a temporary loss (the card was found), with the holder's identity.
+    pub async fn cancel_temporary_loss(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        card_no: &CardNo,
+        holder: &PresentedIdentity,
+    ) -> Result<CardRow> {
+        principal.require(Scope::CardsLossTemporary)?;
+        self.identified_card_step(principal, request_id, card_no, CardAction::CancelTemporaryLoss, holder).await
+    }
+
+    async fn identified_card_step(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        card_no: &CardNo,
+        action: CardAction,
+        holder: &PresentedIdentity,
+    ) -> Result<CardRow> {
+        let actor = principal.actor(request_id);
+        let mut tx = self.pool.begin().await?;
+        let mut card = load_for_update(&mut tx, card_no).await?;
+        ensure_step(&card, action)?;
+        check_issuing_bank(principal, &card.bank_code)?;
+        let person = holder_of(&mut tx, &card).await?;
+        check_identity(&person, holder, self.clock.today())?;
+        let reason = match action {
+            CardAction::ReportTemporaryLoss => "temporary loss reported",
+            CardAction::CancelTemporaryLoss => "temporary loss cancelled: card found",
+            _ => "formal loss reported",
+        };
+        let details = json!({ "channel": principal.client_kind.as_str() });
+        self.move_card(&mut tx, &actor, &mut card, action, reason, details).await?;
+        tx.commit().await?;
+        Ok(card)
+    }
+
+    /// The job: temporary losses whose protection ended before today lapse back to active.
+    /// Idempotent, and safe with several instances (rows being lapsed elsewhere are skipped).
+    pub async fn lapse_temporary_losses(&self) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        let lapsed = store::lapse_temporary_losses(&mut tx, self.clock.today(), self.clock.now()).await?;
+        tx.commit().await?;
+        Ok(lapsed)
+    }
+}

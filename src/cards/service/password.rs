@@ -1,0 +1,133 @@
+//! The card password: change (old and new), reset at the hall with identity verified, and
+//! verification by institutions and terminals. Three wrong tries in a row lock it; the attempt
+//! is taken atomically before the check, so concurrent wrong tries cannot exceed the limit.
+
+use crate::cards::Cards;
+use secrecy::SecretString;
+use serde_json::json;
+
+use super::{PresentedIdentity, check_identity, holder_of, load_for_update};
+use crate::auth::password;
+use crate::cards::CardState;
+use crate::cards::store::{self as store, CardRow};
+use crate::domain::{CardNo, CardPassword};
+use crate::params;
+use crate::persons::refuse_if_transferred_out;
+use crate::platform::audit::Subject;
+use crate::platform::caller::{Actor, Principal, Scope};
+use crate::platform::error::{Error, Result};
+
+/// The answer to a password check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordCheck {
+    pub verified: bool,
+}
+
+impl Cards<'_> {
+    /// Checks a card password (institutions, terminals).
+    pub async fn verify_card_password(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        card_no: &CardNo,
+        password: SecretString,
+    ) -> Result<PasswordCheck> {
+        principal.require(Scope::CardsVerifyPassword)?;
+        self.check_password(&principal.actor(request_id), card_no, password).await?;
+        Ok(PasswordCheck { verified: true })
+    }
+
+    /// Changes the password: the old one is checked like any attempt.
+    pub async fn change_card_password(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        card_no: &CardNo,
+        old: SecretString,
+        new: SecretString,
+    ) -> Result<()> {
+        principal.require(Scope::CardsPassword)?;
+        let actor = principal.actor(request_id);
+        // The attempt counter lives outside any transaction (a wrong try must count even if the
+        // request fails later); the change itself re-locks the card and checks it again.
+        self.check_password(&actor, card_no, old).await?;
+        self.set_new_password(&actor, card_no, None, new, "card.password_change").await
+    }
+
+    /// Resets the password at the hall with the holder's identity verified; unlocks it.
+    pub async fn reset_card_password(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        card_no: &CardNo,
+        holder: &PresentedIdentity,
+        new: SecretString,
+    ) -> Result<()> {
+        principal.require(Scope::CardsPasswordReset)?;
+        let actor = principal.actor(request_id);
+        self.set_new_password(&actor, card_no, Some(holder), new, "card.password_reset").await
+    }
+
+    /// Locks the active card, checks the holder's identity when one is presented, and stores a
+    /// new password that passes the strength rules (clearing the failure counter).
+    async fn set_new_password(
+        &self,
+        actor: &Actor,
+        card_no: &CardNo,
+        presented: Option<&PresentedIdentity>,
+        new: SecretString,
+        action: &str,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let card = load_for_update(&mut tx, card_no).await?;
+        require_active(&card)?;
+        let holder = holder_of(&mut tx, &card).await?;
+        if let Some(presented) = presented {
+            check_identity(&holder, presented, self.clock.today())?;
+        }
+        let new = CardPassword::parse_new(&new, &holder.id_number, holder.birth_date)
+            .map_err(|e| Error::invalid_field(e.code(), "new_password", e))?;
+        let hash = password::hash(new.secret(), self.settings.auth.argon2_params()).await?;
+        store::set_password(&mut tx, card_no, &hash).await?;
+        self.audit(&mut tx, actor, action, Some(Subject { kind: "card", id: card_no.as_str() }), json!({})).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One counted attempt: take it atomically, compare off the runtime, give it back if right.
+    async fn check_password(&self, actor: &Actor, card_no: &CardNo, presented: SecretString) -> Result<CardRow> {
+        let max = self.settings.cards.password_max_failures;
+        let mut conn = self.pool.acquire().await?;
+        let card = store::find(&mut conn, card_no).await?.ok_or(Error::NotFound { code: "card.not_found" })?;
+        require_active(&card)?;
+        refuse_if_transferred_out(holder_of(&mut conn, &card).await?.status)?;
+        let Some((failures, hash)) = store::take_password_attempt(&mut conn, card_no, max).await? else {
+            return Err(Error::Locked { code: "card.password_locked", params: params! {} });
+        };
+        if password::verify(presented, hash).await? {
+            store::clear_password_failures(&mut conn, card_no).await?;
+            return Ok(card);
+        }
+        let subject = Some(Subject { kind: "card", id: card_no.as_str() });
+        let locked = failures >= max;
+        let action = if locked { "card.password_locked" } else { "card.password_wrong" };
+        self.audit(&mut conn, actor, action, subject, json!({ "failures": failures })).await?;
+        if locked {
+            return Err(Error::Locked { code: "card.password_locked", params: params! {} });
+        }
+        Err(Error::invalid_field("card.password_wrong", "password", "the card password is wrong")
+            .with_param("remaining_attempts", max - failures))
+    }
+}
+
+/// Password operations need an active card.
+fn require_active(card: &CardRow) -> Result<()> {
+    if card.state != CardState::Active {
+        return Err(Error::conflict(
+            "card.not_active",
+            format!("the card is {}", card.state.code()),
+            params! { "current_state" => card.state.code(), "current_state_label" => card.state.label_zh() },
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,210 @@
+//! The `cards` table.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgConnection;
+
+use crate::cards::CardState;
+use crate::domain::{CardNo, PersonNo};
+
+/// A stored card.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CardRow {
+    pub card_no: CardNo,
+    pub person_no: PersonNo,
+    pub bank_code: String,
+    pub generation: i32,
+    pub issued_on: NaiveDate,
+    pub expires_on: NaiveDate,
+    pub state: CardState,
+    pub frozen_from: Option<CardState>,
+    pub replacement_for: Option<CardNo>,
+    pub replaced_by: Option<CardNo>,
+    pub fulfilment: Option<String>,
+    pub expected_ready_on: Option<NaiveDate>,
+    pub activated_at: Option<DateTime<Utc>>,
+    pub usable_from: Option<DateTime<Utc>>,
+    pub activation_channel: Option<String>,
+    pub activation_branch: Option<String>,
+    pub password_hash: Option<String>,
+    pub password_failures: i32,
+    pub temporary_loss_until: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub state_changed_at: DateTime<Utc>,
+}
+
+/// Draws the next card number.
+pub async fn next_card_no(conn: &mut PgConnection) -> sqlx::Result<CardNo> {
+    let value: i64 = sqlx::query_scalar("SELECT nextval('card_no_seq')").fetch_one(conn).await?;
+    Ok(CardNo::from_sequence(value))
+}
+
+/// Inserts a new card.
+pub async fn insert(conn: &mut PgConnection, row: &CardRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO cards (card_no, person_no, bank_code, generation, issued_on, expires_on, state,
+                            replacement_for, fulfilment, expected_ready_on, created_at, state_changed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(&row.card_no)
+    .bind(&row.person_no)
+    .bind(&row.bank_code)
+    .bind(row.generation)
+    .bind(row.issued_on)
+    .bind(row.expires_on)
+    .bind(row.state)
+    .bind(&row.replacement_for)
+    .bind(&row.fulfilment)
+    .bind(row.expected_ready_on)
+    .bind(row.created_at)
+    .bind(row.state_changed_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Finds a card.
+pub async fn find(conn: &mut PgConnection, card_no: &CardNo) -> sqlx::Result<Option<CardRow>> {
+    sqlx::query_as("SELECT * FROM cards WHERE card_no = $1").bind(card_no).fetch_optional(conn).await
+}
+
+/// Finds and locks a card for a read-modify-write.
+pub async fn find_for_update(conn: &mut PgConnection, card_no: &CardNo) -> sqlx::Result<Option<CardRow>> {
+    sqlx::query_as("SELECT * FROM cards WHERE card_no = $1 FOR UPDATE").bind(card_no).fetch_optional(conn).await
+}
+
+/// A person's cards, oldest first.
+pub async fn list_for_person(conn: &mut PgConnection, person_no: &PersonNo) -> sqlx::Result<Vec<CardRow>> {
+    sqlx::query_as("SELECT * FROM cards WHERE person_no = $1 ORDER BY generation, created_at")
+        .bind(person_no)
+        .fetch_all(conn)
+        .await
+}
+
+/// Writes the state columns of a card.
+pub async fn update_state(conn: &mut PgConnection, card: &CardRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE cards SET state = $2, frozen_from = $3, temporary_loss_until = $4, state_changed_at = $5
+          WHERE card_no = $1",
+    )
+    .bind(&card.card_no)
+    .bind(card.state)
+    .bind(card.frozen_from)
+    .bind(card.temporary_loss_until)
+    .bind(card.state_changed_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records an activation and the first password.
+pub async fn record_activation(conn: &mut PgConnection, card: &CardRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE cards SET activated_at = $2, usable_from = $3, activation_channel = $4, activation_branch = $5,
+                          password_hash = $6, password_failures = 0
+          WHERE card_no = $1",
+    )
+    .bind(&card.card_no)
+    .bind(card.activated_at)
+    .bind(card.usable_from)
+    .bind(&card.activation_channel)
+    .bind(&card.activation_branch)
+    .bind(&card.password_hash)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Links a card to its replacement.
+pub async fn set_replaced_by(conn: &mut PgConnection, card_no: &CardNo, replacement: &CardNo) -> sqlx::Result<()> {
+    sqlx::query("UPDATE cards SET replaced_by = $2 WHERE card_no = $1")
+        .bind(card_no)
+        .bind(replacement)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Moves a replacement card's fulfilment on.
+pub async fn set_fulfilment(conn: &mut PgConnection, card_no: &CardNo, fulfilment: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE cards SET fulfilment = $2 WHERE card_no = $1")
+        .bind(card_no)
+        .bind(fulfilment)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Sets a new password hash and clears the failure counter (change, reset).
+pub async fn set_password(conn: &mut PgConnection, card_no: &CardNo, hash: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE cards SET password_hash = $2, password_failures = 0 WHERE card_no = $1")
+        .bind(card_no)
+        .bind(hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Takes one of the limited password attempts, atomically: the counter is raised before the
+/// password is checked, and only while it is below `max`. Returns the counter after the raise
+/// and the hash to check, or `None` when the password is locked (or was never set).
+pub async fn take_password_attempt(
+    conn: &mut PgConnection,
+    card_no: &CardNo,
+    max: i32,
+) -> sqlx::Result<Option<(i32, String)>> {
+    sqlx::query_as(
+        "UPDATE cards SET password_failures = password_failures + 1
+          WHERE card_no = $1 AND password_failures < $2 AND password_hash IS NOT NULL
+          RETURNING password_failures, password_hash",
+    )
+    .bind(card_no)
+    .bind(max)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Gives back an attempt that turned out right: the counter starts again from zero.
+pub async fn clear_password_failures(conn: &mut PgConnection, card_no: &CardNo) -> sqlx::Result<()> {
+    sqlx::query("UPDATE cards SET password_failures = 0 WHERE card_no = $1").bind(card_no).execute(conn).await?;
+    Ok(())
+}
+
+/// Lapses every temporary loss whose protection ended before `today`, writing one history row
+/// per card, in one statement. Rows another instance is lapsing right now are skipped.
+pub async fn lapse_temporary_losses(
+    conn: &mut PgConnection,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> sqlx::Result<u64> {
+    // Rows a request holds right now are skipped; the next run (a minute later) takes them.
+    let lapsed: i64 = sqlx::query_scalar(
+        "WITH due AS (
+             SELECT c.card_no FROM cards c JOIN persons p ON p.person_no = c.person_no
+              WHERE c.state = 'temporarily_lost' AND c.temporary_loss_until < $1
+                AND p.status <> 'transferred_out'
+              FOR UPDATE OF c SKIP LOCKED
+         ), lapsed AS (
+             UPDATE cards c SET state = 'active', temporary_loss_until = NULL, state_changed_at = $2
+               FROM due WHERE c.card_no = due.card_no AND c.state = 'temporarily_lost'
+             RETURNING c.card_no, c.person_no
+         ), history AS (
+             INSERT INTO card_transitions (card_no, person_no, from_state, to_state, reason_code, reason,
+                                           actor_kind, actor_id, channel, occurred_at)
+             SELECT card_no, person_no, 'temporarily_lost', 'active', 'temporary_loss_lapsed',
+                    'temporary loss not made formal in time', 'system', 'temporary_loss_lapse', 'system', $2
+               FROM lapsed
+         ), audit AS (
+             INSERT INTO audit_events (occurred_at, actor_kind, actor_id, channel, action, subject_kind, subject_id,
+                                       details)
+             SELECT $2, 'system', 'temporary_loss_lapse', 'system', 'card.temporary_loss_lapsed', 'card', card_no,
+                    jsonb_build_object('person_no', person_no, 'today', $1::date)
+               FROM lapsed
+         )
+         SELECT count(*) FROM lapsed",
+    )
+    .bind(today)
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(lapsed as u64)
+}

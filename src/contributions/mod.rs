@@ -1,0 +1,17 @@
+//! Contributions (缴费): the schedule of what each person owes per period, payments by banks
+//! and the tax bureau, their arrival (到账, automatic or manual at the hall), the allocation to
+//! the personal account on arrival, and the arrears that follow from unpaid months.
+
+mod routes;
+mod service;
+mod store;
+
+pub use routes::router;
+pub use service::arrival::ArrivalOutcome;
+pub use service::{PaymentChannel, PaymentRequest, PaymentView};
+pub use store::payments::Arrival;
+
+crate::service! {
+    /// The contribution operations and jobs.
+    Contributions
+}

@@ -1,0 +1,159 @@
+//! Arrival (到账): the tax bureau confirms a payment arrived, or the hall posts a manual arrival
+//! with the bank receipt once a payment has gone unarrived for too long. Arrival credits the
+//! allocation and ends arrears in the same transaction.
+
+use crate::contributions::Contributions;
+use serde_json::json;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::payments::PaymentView;
+use super::system_change;
+use crate::contributions::store::arrears;
+use crate::contributions::store::payments::{self as store, Arrival, PaymentRow};
+use crate::ledger;
+use crate::params;
+use crate::persons;
+use crate::persons::InsuredStatus;
+use crate::platform::audit::Subject;
+use crate::platform::caller::{Principal, Scope};
+use crate::platform::clock::china_offset;
+use crate::platform::error::{Error, Result};
+use crate::platform::idempotency::{IdempotentRequest, StoredResponse};
+
+/// What a batch of arrivals did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ArrivalOutcome {
+    pub payments: u64,
+    pub allocations: u64,
+    pub restored: u64,
+}
+
+impl Contributions<'_> {
+    /// The tax bureau's arrival confirmation.
+    pub async fn confirm_arrival(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        payment_id: Uuid,
+        idempotency: &IdempotentRequest,
+    ) -> Result<StoredResponse> {
+        principal.require(Scope::ContributionsArrive)?;
+        self.arrive_one(principal, request_id, payment_id, None, idempotency).await
+    }
+
+    /// The hall's manual arrival with the bank receipt, after the configured working days.
+    pub async fn manual_arrival(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        payment_id: Uuid,
+        receipt_no: &str,
+        idempotency: &IdempotentRequest,
+    ) -> Result<StoredResponse> {
+        principal.require(Scope::ContributionsManualArrival)?;
+        let receipt_no = receipt_no.trim();
+        if receipt_no.is_empty() || receipt_no.len() > 64 {
+            return Err(Error::invalid_field(
+                "contribution.receipt_no",
+                "receipt_no",
+                "a receipt number has 1 to 64 characters",
+            ));
+        }
+        self.arrive_one(principal, request_id, payment_id, Some(receipt_no), idempotency).await
+    }
+
+    async fn arrive_one(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        payment_id: Uuid,
+        receipt_no: Option<&str>,
+        idempotency: &IdempotentRequest,
+    ) -> Result<StoredResponse> {
+        let actor = principal.actor(request_id);
+        let mut tx = self.pool.begin().await?;
+        if let Some(stored) = self.claim_idempotency(&mut tx, principal, idempotency).await? {
+            return Ok(stored);
+        }
+        let payment = store::find_for_update(&mut tx, payment_id)
+            .await?
+            .ok_or(Error::NotFound { code: "contribution.payment_not_found" })?;
+        if payment.state == "arrived" {
+            return Err(Error::conflict(
+                "contribution.already_arrived",
+                "this payment has already arrived",
+                params! {},
+            ));
+        }
+        if receipt_no.is_some() {
+            self.check_manual_arrival_due(&payment)?;
+        }
+        let kind = if receipt_no.is_some() { "manual" } else { "automatic" };
+        let arrival = Arrival { at: self.clock.now(), kind, receipt_no, actor: &actor };
+        self.arrive_payments(&mut tx, &[payment_id], &arrival).await?;
+        let subject = Subject { kind: "person", id: payment.person_no.as_str() };
+        self.audit(
+            &mut tx,
+            &actor,
+            "contribution.arrival",
+            Some(subject),
+            json!({ "payment_id": payment_id, "kind": kind }),
+        )
+        .await?;
+        let arrived = PaymentRow {
+            state: "arrived".into(),
+            arrived_at: Some(arrival.at),
+            arrival_kind: Some(kind.into()),
+            receipt_no: receipt_no.map(str::to_owned),
+            arrived_by: Some(actor.id.clone()),
+            ..payment
+        };
+        let response = StoredResponse::new(200, serde_json::to_value(PaymentView::from(arrived))?);
+        self.complete_idempotency(&mut tx, principal, idempotency, &response).await?;
+        tx.commit().await?;
+        Ok(response)
+    }
+
+    /// Arrives any number of payments in set-based statements: marks them and their periods
+    /// arrived, credits allocations (not while sealed), and ends the arrears of persons who no
+    /// longer owe a closed month. The caller's transaction makes it all or nothing.
+    pub async fn arrive_payments(
+        &self,
+        conn: &mut PgConnection,
+        ids: &[Uuid],
+        arrival: &Arrival<'_>,
+    ) -> Result<ArrivalOutcome> {
+        // The payers are locked first, as every status change locks its person first: an
+        // arrival then never interleaves with a seal or a transfer out of the same person.
+        store::lock_payers(conn, ids).await?;
+        let payments = store::mark_arrived(conn, ids, arrival).await?;
+        let due = store::allocations_due(conn, ids).await?;
+        let allocations = ledger::writer::post_batch(conn, &due, arrival.actor, arrival.at).await?.len() as u64;
+        let reason = "every owed month has arrived";
+        let change = system_change(InsuredStatus::Normal, self.clock.today(), reason, arrival.actor, arrival.at);
+        let closed = self.closed_through(self.clock.today()).to_string();
+        let settled = arrears::settled_payers(conn, ids, &closed).await?;
+        let restored = persons::bulk_change(conn, &settled, &change).await?;
+        Ok(ArrivalOutcome { payments, allocations, restored })
+    }
+
+    /// Manual arrival only after the payment has gone unarrived for more than the configured
+    /// working days.
+    fn check_manual_arrival_due(&self, payment: &PaymentRow) -> Result<()> {
+        // Counted from when the payment was recorded here, not from the payer's own `paid_at`,
+        // which a client could backdate.
+        let paid_on = payment.created_at.with_timezone(&china_offset()).date_naive();
+        let waited = self.calendar.working_days_between(paid_on, self.clock.today());
+        let needed = self.settings.contributions.manual_arrival_after_working_days;
+        if waited <= needed {
+            let allowed_from = self.calendar.add_working_days(paid_on, needed + 1);
+            return Err(Error::conflict(
+                "contribution.arrival_not_overdue",
+                format!("paid {waited} working day(s) ago; manual arrival from {allowed_from}"),
+                params! { "manual_arrival_from" => allowed_from.to_string(), "working_days_waited" => waited },
+            ));
+        }
+        Ok(())
+    }
+}

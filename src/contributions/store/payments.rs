@@ -1,0 +1,133 @@
+//! The `contribution_payments` table and the set-based arrival of payments.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::domain::{Money, PersonNo};
+use crate::ledger::{EntryKind, Movement};
+use crate::platform::caller::Actor;
+
+/// A stored payment.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PaymentRow {
+    pub payment_id: Uuid,
+    pub person_no: PersonNo,
+    pub periods: Vec<String>,
+    pub amount: Money,
+    pub paid_at: DateTime<Utc>,
+    pub channel: String,
+    pub reference: String,
+    pub client_id: String,
+    pub state: String,
+    pub arrived_at: Option<DateTime<Utc>>,
+    pub arrival_kind: Option<String>,
+    pub receipt_no: Option<String>,
+    pub arrived_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Inserts a payment.
+pub async fn insert(conn: &mut PgConnection, row: &PaymentRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO contribution_payments (payment_id, person_no, periods, amount, paid_at, channel, reference,
+                                            client_id, state, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(row.payment_id)
+    .bind(&row.person_no)
+    .bind(&row.periods)
+    .bind(row.amount)
+    .bind(row.paid_at)
+    .bind(&row.channel)
+    .bind(&row.reference)
+    .bind(&row.client_id)
+    .bind(&row.state)
+    .bind(row.created_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Finds and locks a payment.
+pub async fn find_for_update(conn: &mut PgConnection, payment_id: Uuid) -> sqlx::Result<Option<PaymentRow>> {
+    sqlx::query_as("SELECT * FROM contribution_payments WHERE payment_id = $1 FOR UPDATE")
+        .bind(payment_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Locks the persons who made these payments, in person-number order (no deadlocks between
+/// batches).
+pub async fn lock_payers(conn: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<()> {
+    sqlx::query(
+        "SELECT count(*) FROM (
+             SELECT p.person_no FROM persons p
+              WHERE p.person_no IN (SELECT person_no FROM contribution_payments WHERE payment_id = ANY($1))
+              ORDER BY p.person_no
+              FOR NO KEY UPDATE OF p
+         ) locked",
+    )
+    .bind(ids)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// How payments arrive.
+#[derive(Debug)]
+pub struct Arrival<'a> {
+    pub at: DateTime<Utc>,
+    /// `automatic` or `manual`.
+    pub kind: &'a str,
+    pub receipt_no: Option<&'a str>,
+    pub actor: &'a Actor,
+}
+
+/// Marks payments and their contributions arrived; returns how many payments arrived. Only
+/// payments still `paid` move, so repeating an arrival changes nothing.
+pub async fn mark_arrived(conn: &mut PgConnection, ids: &[Uuid], arrival: &Arrival<'_>) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "WITH arrived AS (
+             UPDATE contribution_payments
+                SET state = 'arrived', arrived_at = $2, arrival_kind = $3, receipt_no = $4, arrived_by = $5
+              WHERE payment_id = ANY($1) AND state = 'paid'
+              RETURNING payment_id
+         )
+         UPDATE contributions c SET state = 'arrived', arrived_at = $2, arrival_kind = $3
+           FROM arrived WHERE c.payment_id = arrived.payment_id",
+    )
+    .bind(ids)
+    .bind(arrival.at)
+    .bind(arrival.kind)
+    .bind(arrival.receipt_no)
+    .bind(&arrival.actor.id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// What arrival of these payments credits: the allocation of every contribution they paid, for
+/// employees who are not sealed or transferred out, in person and period order.
+pub async fn allocations_due(conn: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<Vec<Movement>> {
+    let rows: Vec<(PersonNo, String, Uuid, Money)> = sqlx::query_as(
+        "SELECT c.person_no, c.period, c.payment_id, c.allocation
+           FROM contributions c JOIN persons p ON p.person_no = c.person_no
+          WHERE c.payment_id = ANY($1) AND c.allocation > 0
+            AND p.insurance_type = '310' AND p.status IN ('normal', 'in_arrears')
+          ORDER BY c.person_no, c.period",
+    )
+    .bind(ids)
+    .fetch_all(conn)
+    .await?;
+    let movement = |(person_no, period, payment_id, amount): (PersonNo, String, Uuid, Money)| Movement {
+        person_no,
+        kind: EntryKind::Allocation,
+        amount,
+        period: Some(period),
+        payment_id: Some(payment_id),
+        reason: Some("contribution arrived".to_owned()),
+        approver: None,
+    };
+    Ok(rows.into_iter().map(movement).collect())
+}

@@ -1,0 +1,72 @@
+//! The hall's changes of insured status (seal, unseal, transfer out, transfer in): the person's
+//! transition and, in the same transaction, what it does to money and contributions.
+
+use sqlx::PgConnection;
+
+use super::Enrolments;
+use crate::contributions::Contributions;
+use crate::domain::{InsuranceType, Money, PersonNo};
+use crate::ledger::Ledger;
+use crate::persons::{
+    Disclosure, InsuredStatus, PersonRecord, PersonRow, Persons, StatusEntryRow, StatusRequest, StatusRule,
+    TransitionInitiator,
+};
+use crate::platform::caller::{Actor, Principal, Scope};
+use crate::platform::error::Result;
+
+/// The outcome of a transition: the person after it and the history row written.
+#[derive(Debug, Clone)]
+pub struct StatusOutcome {
+    pub person: PersonRecord,
+    pub entry: StatusEntryRow,
+}
+
+impl Enrolments<'_> {
+    /// A hall transition (seal, unseal, transfer out, transfer in), in one transaction.
+    pub async fn change_status(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        person_no: &PersonNo,
+        request: StatusRequest,
+    ) -> Result<StatusOutcome> {
+        principal.require(Scope::PersonsStatus)?;
+        let actor = principal.actor(request_id);
+        let mut tx = self.pool.begin().await?;
+        let persons = Persons::new(self);
+        let (row, entry, rule) =
+            persons.transition(&mut tx, &actor, TransitionInitiator::Hall, person_no, &request).await?;
+        self.money_side_of(&mut tx, &actor, rule, &row, &request).await?;
+        tx.commit().await?;
+        let person = PersonRecord { row, disclosure: Disclosure::for_principal(principal) };
+        Ok(StatusOutcome { person, entry })
+    }
+
+    /// What a transition does to money: a transfer out moves the whole balance out; a transfer
+    /// in reopens the account with the carried-over balance; contributions resume on unsealing
+    /// and transfer in. Sealing needs nothing here: arrival does not allocate while sealed.
+    async fn money_side_of(
+        &self,
+        conn: &mut PgConnection,
+        actor: &Actor,
+        rule: &StatusRule,
+        person: &PersonRow,
+        request: &StatusRequest,
+    ) -> Result<()> {
+        let employee = person.insurance_type == InsuranceType::Employee.code();
+        let carried = request.carried_over_balance.unwrap_or(Money::ZERO);
+        let transfer_in = rule.from == InsuredStatus::TransferredOut;
+        crate::ledger::check_carry_over(carried, employee, transfer_in)?;
+        let other_region = person.other_region.as_deref().unwrap_or_default();
+        if rule.to == InsuredStatus::TransferredOut {
+            Ledger::new(self).move_balance_out(conn, actor, &person.person_no, other_region).await?;
+        }
+        if transfer_in && employee {
+            Ledger::new(self).carry_balance_in(conn, actor, &person.person_no, other_region, carried).await?;
+        }
+        if rule.to == InsuredStatus::Normal && rule.initiator == TransitionInitiator::Hall {
+            Contributions::new(self).open_schedule(conn, person).await?;
+        }
+        Ok(())
+    }
+}

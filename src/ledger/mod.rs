@@ -1,0 +1,24 @@
+//! The personal account (个人账户, employees only) as a ledger: balances, their immutable
+//! entries, staff adjustments under four eyes, the money side of transfers, and the
+//! reconciliation check. [`writer`] is the only code that writes `accounts` and
+//! `account_entries`.
+
+mod adjustments;
+mod adjustments_store;
+mod entry_kind;
+mod routes;
+mod service;
+mod store;
+pub mod writer;
+
+pub use adjustments::AdjustmentView;
+pub use entry_kind::EntryKind;
+pub use routes::router;
+pub use service::{AccountView, EntryView, check_carry_over};
+pub use store::{EntryRow, LedgerCheck, Mismatch};
+pub use writer::Movement;
+
+crate::service! {
+    /// The personal-account operations.
+    Ledger
+}

@@ -1,0 +1,224 @@
+//! The personal account (employees only): reading it, its entries, staff adjustments, the
+//! money side of transfers, and the reconciliation check. Single movements go through
+//! [`Services::post_entry`]; allocations on arrival are posted set-based by
+//! `storage::payments::allocate` under the same rules (guarded balance, entry per movement).
+
+use super::Ledger;
+use serde::Serialize;
+use sqlx::PgConnection;
+use utoipa::ToSchema;
+
+use super::EntryKind;
+use super::store::{self, AccountRow, EntryFilter, EntryRow, LedgerCheck};
+use super::writer::{self, Movement};
+use crate::domain::{InsuranceType, Money, PersonNo};
+use crate::params;
+use crate::persons;
+use crate::persons::InsuredStatus;
+use crate::platform::caller::{Actor, Principal, Scope};
+use crate::platform::error::{Error, Result};
+
+/// A personal account as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AccountView {
+    pub person_no: String,
+    #[schema(value_type = String, example = "1024.00")]
+    pub balance: Money,
+    pub last_entry_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Whether arriving contributions are currently not credited.
+    pub allocations_stopped: bool,
+    /// `sealed` (封存: balance usable, no allocations) or `transferred_out` (account closed).
+    pub allocations_stopped_reason: Option<&'static str>,
+    /// Whether the account takes no more movements (transferred out).
+    pub frozen: bool,
+}
+
+impl Ledger<'_> {
+    /// The account of an employee.
+    pub async fn account(&self, principal: &Principal, person_no: &PersonNo) -> Result<AccountView> {
+        principal.require(Scope::PersonsRead)?;
+        let mut conn = self.pool.acquire().await?;
+        let (status, account) = account_of(&mut conn, person_no).await?;
+        Ok(account_view(account, status))
+    }
+
+    /// A page of an account's entries, newest first.
+    pub async fn account_entries(&self, principal: &Principal, filter: &EntryFilter<'_>) -> Result<Vec<EntryRow>> {
+        principal.require(Scope::PersonsRead)?;
+        let mut conn = self.pool.acquire().await?;
+        account_of(&mut conn, filter.person_no).await?;
+        Ok(store::list(&mut conn, filter).await?)
+    }
+
+    /// The money side of a transfer out: the whole balance leaves with one entry.
+    pub async fn move_balance_out(
+        &self,
+        conn: &mut PgConnection,
+        actor: &Actor,
+        person_no: &PersonNo,
+        target: &str,
+    ) -> Result<()> {
+        let Some(account) = store::find_for_update(conn, person_no).await? else { return Ok(()) };
+        if account.balance == Money::ZERO {
+            return Ok(());
+        }
+        let reason = format!("transferred out to {target}");
+        self.post_transfer(conn, actor, person_no, EntryKind::TransferOut, Money::ZERO - account.balance, &reason).await
+    }
+
+    /// The money side of a transfer in: the account opens (again) with the carried-over balance.
+    pub async fn carry_balance_in(
+        &self,
+        conn: &mut PgConnection,
+        actor: &Actor,
+        person_no: &PersonNo,
+        source: &str,
+        amount: Money,
+    ) -> Result<()> {
+        writer::open(conn, person_no, self.clock.now()).await?;
+        if amount == Money::ZERO {
+            return Ok(());
+        }
+        let reason = format!("carried over from {source}");
+        self.post_transfer(conn, actor, person_no, EntryKind::TransferIn, amount, &reason).await
+    }
+
+    /// Posts one side of a transfer between pooling regions.
+    async fn post_transfer(
+        &self,
+        conn: &mut PgConnection,
+        actor: &Actor,
+        person_no: &PersonNo,
+        kind: EntryKind,
+        amount: Money,
+        reason: &str,
+    ) -> Result<()> {
+        let movement = Movement {
+            person_no: person_no.clone(),
+            kind,
+            amount,
+            period: None,
+            payment_id: None,
+            reason: Some(reason.to_owned()),
+            approver: None,
+        };
+        writer::post(conn, movement, actor, self.clock.now()).await.map(|_| ())
+    }
+
+    /// `medcard ledger check`: every balance equals its entries and none is negative.
+    pub async fn check_ledger(&self) -> Result<LedgerCheck> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(store::check(&mut conn).await?)
+    }
+}
+
+/// The person's status and account; residents have none, which is said clearly.
+async fn account_of(conn: &mut PgConnection, person_no: &PersonNo) -> Result<(InsuredStatus, AccountRow)> {
+    let person = persons::find(conn, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
+    employee_account(conn, person).await
+}
+
+/// The same, with the person locked for a movement (status changes lock the person too).
+pub(crate) async fn locked_account_of(
+    conn: &mut PgConnection,
+    person_no: &PersonNo,
+) -> Result<(InsuredStatus, AccountRow)> {
+    let person =
+        persons::find_for_update(conn, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
+    employee_account(conn, person).await
+}
+
+async fn employee_account(conn: &mut PgConnection, person: persons::PersonRow) -> Result<(InsuredStatus, AccountRow)> {
+    let person_no = &person.person_no;
+    if InsuranceType::parse(&person.insurance_type) == Some(InsuranceType::Resident) {
+        return Err(Error::NotFound { code: "account.resident_has_none" });
+    }
+    let account = store::find(conn, person_no)
+        .await?
+        .ok_or_else(|| Error::Internal(anyhow::anyhow!("employee {person_no} has no account")))?;
+    Ok((person.status, account))
+}
+
+fn account_view(account: AccountRow, status: InsuredStatus) -> AccountView {
+    let reason = match status {
+        InsuredStatus::Sealed => Some("sealed"),
+        InsuredStatus::TransferredOut => Some("transferred_out"),
+        _ => None,
+    };
+    AccountView {
+        person_no: account.person_no.to_string(),
+        balance: account.balance,
+        last_entry_at: account.last_entry_at,
+        allocations_stopped: reason.is_some(),
+        allocations_stopped_reason: reason,
+        frozen: status == InsuredStatus::TransferredOut,
+    }
+}
+
+/// Only an employee transferring in carries a personal-account balance, and never a negative one.
+pub fn check_carry_over(amount: Money, employee: bool, transferring_in: bool) -> Result<()> {
+    if amount != Money::ZERO && !(employee && transferring_in) {
+        return Err(Error::invalid_field(
+            "account.carry_over_not_applicable",
+            "carried_over_balance",
+            "only an employee transferring in carries a personal-account balance",
+        ));
+    }
+    if amount.is_negative() {
+        return Err(Error::invalid_field(
+            "account.carry_over_negative",
+            "carried_over_balance",
+            "a balance is not negative",
+        ));
+    }
+    Ok(())
+}
+
+/// A transferred-out account takes no movements.
+pub(crate) fn refuse_if_frozen(status: InsuredStatus) -> Result<()> {
+    if status == InsuredStatus::TransferredOut {
+        return Err(Error::conflict("account.frozen", "the person transferred out; the account is closed", params! {}));
+    }
+    Ok(())
+}
+
+/// A ledger entry as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EntryView {
+    pub id: i64,
+    pub kind: EntryKind,
+    /// Signed: credits positive, debits negative.
+    #[schema(value_type = String, example = "102.40")]
+    pub amount: Money,
+    #[schema(value_type = String, example = "1126.40")]
+    pub balance_after: Money,
+    pub period: Option<String>,
+    pub payment_id: Option<uuid::Uuid>,
+    pub reason: Option<String>,
+    pub approver: Option<String>,
+    pub actor_kind: String,
+    pub actor_id: String,
+    pub channel: String,
+    pub request_id: Option<String>,
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<EntryRow> for EntryView {
+    fn from(r: EntryRow) -> Self {
+        Self {
+            id: r.id,
+            kind: r.kind,
+            amount: r.amount,
+            balance_after: r.balance_after,
+            period: r.period,
+            payment_id: r.payment_id,
+            reason: r.reason,
+            approver: r.approver,
+            actor_kind: r.actor_kind,
+            actor_id: r.actor_id,
+            channel: r.channel,
+            request_id: r.request_id,
+            occurred_at: r.occurred_at,
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! Reading the `accounts` and `account_entries` tables; every write is in `writer`.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::EntryKind;
+use crate::domain::{Money, PersonNo};
+
+/// A stored account.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountRow {
+    pub person_no: PersonNo,
+    pub balance: Money,
+    pub last_entry_at: Option<DateTime<Utc>>,
+}
+
+/// A stored ledger entry.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EntryRow {
+    pub id: i64,
+    pub person_no: PersonNo,
+    pub kind: EntryKind,
+    pub amount: Money,
+    pub balance_after: Money,
+    pub period: Option<String>,
+    pub payment_id: Option<Uuid>,
+    pub reason: Option<String>,
+    pub approver: Option<String>,
+    pub actor_kind: String,
+    pub actor_id: String,
+    pub channel: String,
+    pub request_id: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// Finds an account.
+pub async fn find(conn: &mut PgConnection, person_no: &PersonNo) -> sqlx::Result<Option<AccountRow>> {
+    sqlx::query_as("SELECT * FROM accounts WHERE person_no = $1").bind(person_no).fetch_optional(conn).await
+}
+
+/// Finds and locks an account.
+pub async fn find_for_update(conn: &mut PgConnection, person_no: &PersonNo) -> sqlx::Result<Option<AccountRow>> {
+    sqlx::query_as("SELECT * FROM accounts WHERE person_no = $1 FOR UPDATE").bind(person_no).fetch_optional(conn).await
+}
+
+/// Filters and paging for a person's entries, newest first.
+#[derive(Debug)]
+pub struct EntryFilter<'a> {
+    pub person_no: &'a PersonNo,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub before_id: Option<i64>,
+    pub limit: i64,
+}
+
+/// A page of entries, newest first; dates are Zhengzhou calendar days, `to` inclusive.
+pub async fn list(conn: &mut PgConnection, filter: &EntryFilter<'_>) -> sqlx::Result<Vec<EntryRow>> {
+    sqlx::query_as(
+        "SELECT * FROM account_entries
+          WHERE person_no = $1
+            AND ($2::date IS NULL OR (occurred_at AT TIME ZONE 'Asia/Shanghai')::date >= $2)
+            AND ($3::date IS NULL OR (occurred_at AT TIME ZONE 'Asia/Shanghai')::date <= $3)
+            AND ($4::bigint IS NULL OR id < $4)
+          ORDER BY id DESC
+          LIMIT $5",
+    )
+    .bind(filter.person_no)
+    .bind(filter.from)
+    .bind(filter.to)
+    .bind(filter.before_id)
+    .bind(filter.limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// What `medcard ledger check` finds.
+#[derive(Debug, Clone, Default)]
+pub struct LedgerCheck {
+    pub accounts: i64,
+    pub entries: i64,
+    pub mismatched: Vec<Mismatch>,
+}
+
+/// An account that does not reconcile.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Mismatch {
+    pub person_no: String,
+    pub balance: i64,
+    pub sum_of_entries: i64,
+    pub last_balance_after: Option<i64>,
+}
+
+/// Verifies every account: balance = sum of entries = the last entry's balance after, never
+/// negative. Returns the person numbers that break it.
+pub async fn check(conn: &mut PgConnection) -> sqlx::Result<LedgerCheck> {
+    let accounts: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts").fetch_one(&mut *conn).await?;
+    let entries: i64 = sqlx::query_scalar("SELECT count(*) FROM account_entries").fetch_one(&mut *conn).await?;
+    let mismatched: Vec<Mismatch> = sqlx::query_as(
+        "SELECT a.person_no, a.balance, COALESCE(s.total, 0)::bigint AS sum_of_entries,
+                last.balance_after AS last_balance_after
+           FROM accounts a
+           LEFT JOIN (SELECT person_no, sum(amount) AS total, max(id) AS last_id
+                        FROM account_entries GROUP BY person_no) s ON s.person_no = a.person_no
+           LEFT JOIN account_entries last ON last.id = s.last_id
+          WHERE a.balance < 0
+             OR a.balance <> COALESCE(s.total, 0)
+             OR a.balance <> COALESCE(last.balance_after, 0)
+          ORDER BY a.person_no",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(LedgerCheck { accounts, entries, mismatched })
+}

@@ -1,0 +1,161 @@
+//! The one writer of `accounts` and `account_entries`. Every movement of personal-account money
+//! — one at a time or a set-based batch — goes through [`post_batch`] (a single movement is a
+//! batch of one): one statement that moves each balance once, refuses the whole batch if any
+//! balance would go below zero, writes one entry per movement with the balance after it, and
+//! writes each entry's audit row through the audit writer's fragment.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::EntryKind;
+use super::store::EntryRow;
+use crate::domain::{Money, PersonNo};
+use crate::params;
+use crate::platform::audit;
+use crate::platform::caller::Actor;
+use crate::platform::error::{Error, Result};
+
+/// One movement of a personal account: signed (credits positive, debits negative).
+#[derive(Debug, Clone)]
+pub struct Movement {
+    pub person_no: PersonNo,
+    pub kind: EntryKind,
+    pub amount: Money,
+    pub period: Option<String>,
+    pub payment_id: Option<Uuid>,
+    pub reason: Option<String>,
+    pub approver: Option<String>,
+}
+
+/// Opens an empty account (idempotent).
+pub async fn open(conn: &mut PgConnection, person_no: &PersonNo, at: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO accounts (person_no, created_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(person_no)
+        .bind(at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Posts one movement; refused with `account.insufficient_balance` if the balance would go
+/// negative (or the account is missing).
+pub async fn post(conn: &mut PgConnection, movement: Movement, actor: &Actor, at: DateTime<Utc>) -> Result<EntryRow> {
+    let amount = movement.amount;
+    let mut posted = post_batch(conn, std::slice::from_ref(&movement), actor, at).await.map_err(|e| match e {
+        Error::Conflict { code: "account.insufficient_balance", .. } => insufficient(amount),
+        other => other,
+    })?;
+    posted.pop().ok_or_else(|| insufficient(amount))
+}
+
+/// Posts many movements in one statement, in their order within each person; all or none.
+/// Returns the entries written.
+pub async fn post_batch(
+    conn: &mut PgConnection,
+    movements: &[Movement],
+    actor: &Actor,
+    at: DateTime<Utc>,
+) -> Result<Vec<EntryRow>> {
+    if movements.is_empty() {
+        return Ok(Vec::new());
+    }
+    let columns = Columns::of(movements);
+    let entries: Vec<EntryRow> = sqlx::query_as(&statement())
+        .bind(&columns.person_nos)
+        .bind(&columns.kinds)
+        .bind(&columns.amounts)
+        .bind(&columns.periods)
+        .bind(&columns.payment_ids)
+        .bind(&columns.reasons)
+        .bind(&columns.approvers)
+        .bind(actor.kind.as_str())
+        .bind(&actor.id)
+        .bind(&actor.client_id)
+        .bind(&actor.channel)
+        .bind(&actor.request_id)
+        .bind(at)
+        .fetch_all(conn)
+        .await?;
+    if entries.len() != movements.len() {
+        // Some balance would have gone negative (or an account is missing): the caller's
+        // transaction is abandoned, so nothing of the batch remains.
+        return Err(Error::conflict(
+            "account.insufficient_balance",
+            "the personal account balance does not cover this",
+            params! {},
+        ));
+    }
+    Ok(entries)
+}
+
+fn insufficient(amount: Money) -> Error {
+    Error::conflict(
+        "account.insufficient_balance",
+        "the personal account balance does not cover this",
+        params! { "amount" => amount.to_string() },
+    )
+}
+
+/// The movements as parallel arrays, for `unnest`.
+struct Columns {
+    person_nos: Vec<String>,
+    kinds: Vec<&'static str>,
+    amounts: Vec<i64>,
+    periods: Vec<Option<String>>,
+    payment_ids: Vec<Option<Uuid>>,
+    reasons: Vec<Option<String>>,
+    approvers: Vec<Option<String>>,
+}
+
+impl Columns {
+    fn of(movements: &[Movement]) -> Self {
+        Self {
+            person_nos: movements.iter().map(|m| m.person_no.as_str().to_owned()).collect(),
+            kinds: movements.iter().map(|m| m.kind.as_str()).collect(),
+            amounts: movements.iter().map(|m| m.amount.fen()).collect(),
+            periods: movements.iter().map(|m| m.period.clone()).collect(),
+            payment_ids: movements.iter().map(|m| m.payment_id).collect(),
+            reasons: movements.iter().map(|m| m.reason.clone()).collect(),
+            approvers: movements.iter().map(|m| m.approver.clone()).collect(),
+        }
+    }
+}
+
+/// The statement: `$1..$7` the movements, `$8..$12` the actor, `$13` the time. A person's
+/// balance moves once by the sum of their movements and only if it stays non-negative; each
+/// entry's `balance_after` is the running balance in input order.
+fn statement() -> String {
+    let audit_source = "(SELECT $13::timestamptz AS occurred_at, $8::text AS actor_kind, $9::text AS actor_id,
+                $10::text AS client_id, $11::text AS channel, $12::text AS request_id,
+                'account.entry'::text AS action, 'person'::text AS subject_kind, person_no AS subject_id,
+                jsonb_build_object('kind', kind, 'entry_id', id, 'period', period, 'amount', amount,
+                                   'balance_after', balance_after) AS details
+           FROM entries) AS entry_audit";
+    format!(
+        "WITH input AS (
+             SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::uuid[], $6::text[], $7::text[])
+                    WITH ORDINALITY AS i (person_no, kind, amount, period, payment_id, reason, approver, seq)
+         ), totals AS (
+             SELECT person_no, sum(amount) AS total FROM input GROUP BY person_no
+         ), moved AS (
+             UPDATE accounts a SET balance = a.balance + t.total, last_entry_at = $13
+               FROM totals t WHERE a.person_no = t.person_no AND a.balance + t.total >= 0
+             RETURNING a.person_no, a.balance
+         ), entries AS (
+             INSERT INTO account_entries (person_no, kind, amount, balance_after, period, payment_id, reason,
+                                          approver, actor_kind, actor_id, channel, request_id, occurred_at)
+             SELECT i.person_no, i.kind, i.amount,
+                    m.balance - coalesce(sum(i.amount) OVER (PARTITION BY i.person_no ORDER BY i.seq
+                                          ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0),
+                    i.period, i.payment_id, i.reason, i.approver, $8, $9, $11, $12, $13
+               FROM input i JOIN moved m ON m.person_no = i.person_no
+              ORDER BY i.person_no, i.seq
+             RETURNING *
+         ), audited AS (
+             {}
+         )
+         SELECT * FROM entries ORDER BY id",
+        audit::store::insert_from(audit_source)
+    )
+}

@@ -1,0 +1,141 @@
+//! Enrolling insured persons and reading them, masked or in full.
+
+use super::Persons;
+use serde_json::json;
+
+use crate::domain::{IdNumber, PersonNo};
+use crate::params;
+use crate::persons::InsuredStatus;
+use crate::persons::history::{self, NewStatusEntry};
+use crate::persons::store::{self as store, PersonRow};
+use crate::platform::audit::Subject;
+use crate::platform::caller::{Actor, Principal, Scope};
+use crate::platform::error::{Error, Result, ResultExt};
+
+/// Whether a reader sees ID numbers and phones in full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disclosure {
+    Masked,
+    Full,
+}
+
+impl Disclosure {
+    /// The disclosure a principal is entitled to.
+    pub fn for_principal(principal: &Principal) -> Self {
+        if principal.may_read_pii() { Self::Full } else { Self::Masked }
+    }
+}
+
+/// A person as returned to a reader, with how much of their PII the reader may see.
+#[derive(Debug, Clone)]
+pub struct PersonRecord {
+    pub row: PersonRow,
+    pub disclosure: Disclosure,
+}
+
+impl Persons<'_> {
+    /// Reads one person; an unmasked read is audited.
+    pub async fn person(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        person_no: &PersonNo,
+    ) -> Result<PersonRecord> {
+        principal.require(Scope::PersonsRead)?;
+        let mut tx = self.pool.begin().await?;
+        let row = store::find(&mut tx, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
+        let record = self.disclose(&mut tx, principal, request_id, row).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Exact lookup by ID number; an unmasked result is audited.
+    pub async fn find_person_by_id_number(
+        &self,
+        principal: &Principal,
+        request_id: Option<String>,
+        id_number: &IdNumber,
+    ) -> Result<Option<PersonRecord>> {
+        principal.require(Scope::PersonsRead)?;
+        let mut tx = self.pool.begin().await?;
+        let Some(row) = store::find_by_id_number(&mut tx, id_number.as_str()).await? else {
+            return Ok(None);
+        };
+        let record = self.disclose(&mut tx, principal, request_id, row).await?;
+        tx.commit().await?;
+        Ok(Some(record))
+    }
+
+    /// Decides what the reader sees and audits a full read.
+    async fn disclose(
+        &self,
+        conn: &mut sqlx::PgConnection,
+        principal: &Principal,
+        request_id: Option<String>,
+        row: PersonRow,
+    ) -> Result<PersonRecord> {
+        let disclosure = Disclosure::for_principal(principal);
+        if disclosure == Disclosure::Full {
+            let actor: Actor = principal.actor(request_id);
+            let subject = Subject { kind: "person", id: row.person_no.as_str() };
+            self.audit(conn, &actor, "person.pii_read", Some(subject), json!({})).await?;
+        }
+        Ok(PersonRecord { row, disclosure })
+    }
+}
+
+/// A transferred-out person's record is read-only: no cards, card steps, payments or base changes.
+pub fn refuse_if_transferred_out(status: InsuredStatus) -> Result<()> {
+    if status == InsuredStatus::TransferredOut {
+        return Err(Error::conflict(
+            "person.transferred_out",
+            "the person has transferred out; their record is read-only",
+            params! { "current_status" => status.code() },
+        ));
+    }
+    Ok(())
+}
+
+/// The first row of a person's history: how they came to be insured here.
+#[derive(Debug, Clone, Copy)]
+pub struct Arrival<'a> {
+    /// `enrolment` or `transfer_in`.
+    pub reason_code: &'a str,
+    pub reason: &'a str,
+    /// Where a transfer in comes from.
+    pub other_region: Option<&'a str>,
+}
+
+impl Persons<'_> {
+    /// Records a newly enrolled person and the first row of their status history (from none),
+    /// inside the caller's transaction. Refused if the ID number is already enrolled.
+    pub async fn record_enrolment(
+        &self,
+        conn: &mut sqlx::PgConnection,
+        actor: &Actor,
+        row: &PersonRow,
+        arrival: Arrival<'_>,
+    ) -> Result<()> {
+        store::insert(conn, row).await.on_constraint("persons_id_number_key", || {
+            Error::conflict("person.id_number_taken", "a person with this ID number is already enrolled", params! {})
+        })?;
+        let entry = NewStatusEntry {
+            person_no: &row.person_no,
+            from: None,
+            to: InsuredStatus::Normal,
+            reason_code: arrival.reason_code,
+            reason: arrival.reason,
+            other_region: arrival.other_region,
+            actor,
+            at: row.enrolled_at,
+            effective_date: self.clock.today(),
+        };
+        history::insert(conn, &entry).await?;
+        Ok(())
+    }
+
+    /// The next free person number.
+    pub async fn next_person_no(&self, conn: &mut sqlx::PgConnection) -> Result<PersonNo> {
+        Ok(store::next_person_no(conn).await?)
+    }
+}

@@ -1,0 +1,115 @@
+//! Who is calling: the authenticated principal behind a bearer token, and the actor recorded in
+//! histories and the audit log.
+
+use uuid::Uuid;
+
+use super::{ClientKind, Role, Scope};
+use crate::platform::error::{Error, Result};
+
+/// A staff user acting through a hall client.
+#[derive(Debug, Clone)]
+pub struct StaffIdentity {
+    pub staff_id: Uuid,
+    pub username: String,
+    pub role: Role,
+}
+
+/// The holder of a valid bearer token: always a client (the channel), and for staff sessions
+/// also the staff user.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub client_id: String,
+    pub client_kind: ClientKind,
+    pub staff: Option<StaffIdentity>,
+    pub scopes: Vec<Scope>,
+    /// The bank a bank client acts for.
+    pub bank_code: Option<String>,
+    /// The institution an institution client acts for.
+    pub institution_code: Option<String>,
+    /// SHA-256 of the presented token, so the session can be revoked.
+    pub token_hash: Vec<u8>,
+}
+
+impl Principal {
+    /// Refuses with 403 unless the token carries `scope`.
+    pub fn require(&self, scope: Scope) -> Result<()> {
+        if self.scopes.contains(&scope) {
+            Ok(())
+        } else {
+            Err(Error::forbidden(
+                "auth.insufficient_scope",
+                format!("this operation needs the scope {}", scope.as_str()),
+            ))
+        }
+    }
+
+    /// Whether the token carries `scope`.
+    pub fn has(&self, scope: Scope) -> bool {
+        self.scopes.contains(&scope)
+    }
+
+    /// Whether ID numbers and phones may be shown unmasked.
+    pub fn may_read_pii(&self) -> bool {
+        self.scopes.contains(&Scope::PiiRead)
+    }
+
+    /// The actor to record for this request.
+    pub fn actor(&self, request_id: Option<String>) -> Actor {
+        let (kind, id) = match &self.staff {
+            Some(staff) => (ActorKind::Staff, staff.username.clone()),
+            None => (ActorKind::Client, self.client_id.clone()),
+        };
+        Actor {
+            kind,
+            id,
+            client_id: Some(self.client_id.clone()),
+            channel: self.client_kind.as_str().to_owned(),
+            request_id,
+        }
+    }
+}
+
+/// What kind of actor made a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorKind {
+    Client,
+    Staff,
+    System,
+}
+
+impl ActorKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Client => "client",
+            Self::Staff => "staff",
+            Self::System => "system",
+        }
+    }
+}
+
+/// Who did something, through which channel, in which request: written on every history and
+/// audit row.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub kind: ActorKind,
+    /// Staff username, client id, or the job's name.
+    pub id: String,
+    pub client_id: Option<String>,
+    /// The client kind, or `system` for jobs and commands.
+    pub channel: String,
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    /// A background job or command-line action.
+    pub fn system(name: &str) -> Self {
+        Self {
+            kind: ActorKind::System,
+            id: name.to_owned(),
+            client_id: None,
+            channel: "system".to_owned(),
+            request_id: None,
+        }
+    }
+}

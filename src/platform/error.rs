@@ -1,0 +1,105 @@
+//! The one error type of the crate. Services return it; the HTTP layer turns it into an
+//! `application/problem+json` response (see `http::problem`). Every variant but `Internal`
+//! carries a stable `code` that clients may branch on.
+
+use serde_json::{Map, Value};
+
+/// What can go wrong in an operation, by the HTTP status class it maps to.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request could not be read (bad JSON, bad path or query value): 400.
+    #[error("{code}: {detail}")]
+    Malformed { code: &'static str, detail: String },
+    /// The request was read but a value breaks a rule: 422.
+    #[error("{code}: {detail}")]
+    Invalid { code: &'static str, detail: String, params: Params },
+    /// No valid credentials: 401.
+    #[error("{code}")]
+    Unauthenticated { code: &'static str },
+    /// Valid credentials without the right to do this: 403.
+    #[error("{code}: {detail}")]
+    Forbidden { code: &'static str, detail: String },
+    /// The thing addressed does not exist: 404.
+    #[error("{code}")]
+    NotFound { code: &'static str },
+    /// The request conflicts with the current state (illegal transition, duplicate): 409.
+    #[error("{code}: {detail}")]
+    Conflict { code: &'static str, detail: String, params: Params },
+    /// The account is locked for now: 423.
+    #[error("{code}")]
+    Locked { code: &'static str, params: Params },
+    /// Anything else; logged with its cause chain, answered with a generic body: 500.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// Extra members of a problem (e.g. `current_status`), also used to fill message templates.
+pub type Params = Map<String, Value>;
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A 422 for one field, with the parse error's own text as detail.
+    pub fn invalid_field(code: &'static str, field: &str, detail: impl ToString) -> Self {
+        let mut params = Params::new();
+        params.insert("field".into(), Value::from(field));
+        Self::Invalid { code, detail: detail.to_string(), params }
+    }
+
+    /// A 409 with extra members such as the current state.
+    pub fn conflict(code: &'static str, detail: impl ToString, params: Params) -> Self {
+        Self::Conflict { code, detail: detail.to_string(), params }
+    }
+
+    /// Adds an extra member to a problem that carries parameters.
+    pub fn with_param(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+        if let Self::Invalid { params, .. } | Self::Conflict { params, .. } | Self::Locked { params, .. } = &mut self {
+            params.insert(key.into(), value.into());
+        }
+        self
+    }
+
+    /// A 403 for a missing scope or permission.
+    pub fn forbidden(code: &'static str, detail: impl ToString) -> Self {
+        Self::Forbidden { code, detail: detail.to_string() }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(err: sqlx::Error) -> Self {
+        Self::Internal(anyhow::Error::new(err))
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(err: serde_json::Error) -> Self {
+        Self::Internal(anyhow::Error::new(err))
+    }
+}
+
+/// Maps a named constraint violation to a client error, leaving other database errors internal.
+pub trait ResultExt<T> {
+    /// When the statement broke `constraint`, answer `map()` instead of a 500.
+    fn on_constraint(self, constraint: &str, map: impl FnOnce() -> Error) -> Result<T>;
+}
+
+impl<T> ResultExt<T> for std::result::Result<T, sqlx::Error> {
+    fn on_constraint(self, constraint: &str, map: impl FnOnce() -> Error) -> Result<T> {
+        self.map_err(|err| match &err {
+            sqlx::Error::Database(db) if db.constraint() == Some(constraint) => map(),
+            _ => Error::from(err),
+        })
+    }
+}
+
+/// Builds a [`Params`] map from pairs.
+#[macro_export]
+macro_rules! params {
+    ($($key:literal => $value:expr),* $(,)?) => {{
+        #[allow(unused_mut)]
+        let mut map = $crate::platform::error::Params::new();
+        $(map.insert($key.into(), serde_json::Value::from($value));)*
+        map
+    }};
+}

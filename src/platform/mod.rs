@@ -1,0 +1,63 @@
+//! Shared plumbing every capability uses and none owns: errors and problem+json, extractors and
+//! paging, the caller context, the idempotent operation, the audit writer, the database, the
+//! clock, the working-day calendar, configuration and telemetry. Nothing here knows a
+//! capability; the capabilities (`persons`, `cards`, `ledger`, …) build on it.
+
+pub mod audit;
+pub mod calendar;
+pub mod caller;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod embedded_pg;
+pub mod error;
+pub mod http;
+pub mod idempotency;
+pub mod job_runs;
+pub mod telemetry;
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+
+use calendar::WorkingCalendar;
+use clock::SharedClock;
+use config::Settings;
+
+/// What every capability's service works with: the store, the clock, the working-day calendar
+/// and the settings. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Core {
+    pub pool: PgPool,
+    pub clock: SharedClock,
+    pub calendar: Arc<WorkingCalendar>,
+    pub settings: Arc<Settings>,
+}
+
+/// Declares a capability's service: a borrow of the [`Core`] whose methods are the
+/// capability's operations. `Cards::new(&core).activate(…)`.
+#[macro_export]
+macro_rules! service {
+    ($(#[doc = $doc:literal])* $name:ident) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name<'a> {
+            core: &'a $crate::platform::Core,
+        }
+
+        impl<'a> $name<'a> {
+            /// The service over these shared resources.
+            pub fn new(core: &'a $crate::platform::Core) -> Self {
+                Self { core }
+            }
+        }
+
+        impl std::ops::Deref for $name<'_> {
+            type Target = $crate::platform::Core;
+
+            fn deref(&self) -> &Self::Target {
+                self.core
+            }
+        }
+    };
+}

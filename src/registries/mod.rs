@@ -1,0 +1,15 @@
+//! The registries the other capabilities refer to: card-issuing banks and designated medical
+//! institutions (定点医药机构).
+
+pub mod banks;
+pub mod institutions;
+mod routes;
+mod service;
+
+pub use routes::router;
+pub use service::NewInstitution;
+
+crate::service! {
+    /// The bank and institution registries.
+    Registries
+}
