@@ -1,27 +1,57 @@
-//! The bearer principal as an extractor: every authenticated handler starts here.
+//! The caller context as an extractor: every authenticated handler starts here. The bearer
+//! token is authenticated, and the operation's scope (from the one table in
+//! `platform::caller::operations`) is checked before any body or parameter is parsed.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, MatchedPath};
 use axum::http::header;
 use axum::http::request::Parts;
 
 use super::Auth;
-use crate::platform::caller::Principal;
+use crate::platform::caller::{Caller, Principal, Scope, operations};
 use crate::platform::error::Error;
 use crate::platform::http::AppState;
 
-impl FromRequestParts<AppState> for Principal {
+impl FromRequestParts<AppState> for Caller {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let value =
-            parts.headers.get(header::AUTHORIZATION).ok_or(Error::Unauthenticated { code: "auth.missing_token" })?;
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(Error::Unauthenticated { code: "auth.invalid_token" })?;
-        Auth::new(&state.core).authenticate(token).await
+        let principal = authenticate(parts, state).await?;
+        let route = parts.extensions.get::<MatchedPath>().map_or("", MatchedPath::as_str);
+        let scopes = operations::admitting_scopes(&parts.method, route).ok_or_else(|| {
+            Error::forbidden("auth.operation_unlisted", format!("{} {route} is not open to tokens", parts.method))
+        })?;
+        admit(&principal, scopes)?;
+        let request_id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        Ok(Caller::new(principal, request_id))
+    }
+}
+
+/// The principal behind the request's bearer token.
+async fn authenticate(parts: &Parts, state: &AppState) -> Result<Principal, Error> {
+    let value =
+        parts.headers.get(header::AUTHORIZATION).ok_or(Error::Unauthenticated { code: "auth.missing_token" })?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or(Error::Unauthenticated { code: "auth.invalid_token" })?;
+    Auth::new(&state.core).authenticate(token).await
+}
+
+/// Admits the principal if it holds one of `scopes` (any authenticated caller when empty).
+fn admit(principal: &Principal, scopes: &[Scope]) -> Result<(), Error> {
+    match scopes {
+        [] => Ok(()),
+        [only] => principal.require(*only),
+        _ if scopes.iter().any(|s| principal.has(*s)) => Ok(()),
+        _ => {
+            let names: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
+            Err(Error::forbidden(
+                "auth.insufficient_scope",
+                format!("this operation needs one of the scopes {}", names.join(", ")),
+            ))
+        }
     }
 }

@@ -11,7 +11,7 @@ use crate::auth::password;
 use crate::auth::store::staff::{self as store, StaffRow};
 use crate::params;
 use crate::platform::audit::Subject;
-use crate::platform::caller::{Actor, Principal, Role, Scope};
+use crate::platform::caller::{Actor, Principal, Role};
 use crate::platform::error::{Error, Result};
 
 /// A created staff account.
@@ -78,7 +78,6 @@ impl Auth<'_> {
         username: &str,
         password: SecretString,
     ) -> Result<StaffSession> {
-        principal.require(Scope::StaffSessionsOpen)?;
         let now = self.clock.now();
         let auth = &self.settings.auth;
         let mut tx = self.pool.begin().await?;

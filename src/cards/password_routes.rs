@@ -11,10 +11,10 @@ use utoipa_axum::routes;
 
 use super::routes::parse_card_no;
 use crate::cards::PresentedIdentity;
-use crate::platform::caller::Principal;
+use crate::platform::caller::Caller;
 use crate::platform::error::Error;
 use crate::platform::http::AppState;
-use crate::platform::http::extract::{Json, Path, RequestId};
+use crate::platform::http::extract::{Json, Path};
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -69,15 +69,12 @@ pub struct VerifyResponse {
 )]
 async fn change(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Path(card_no): Path<String>,
     Json(body): Json<ChangeRequest>,
 ) -> Result<StatusCode, Error> {
     let card_no = parse_card_no(&card_no)?;
-    Cards::new(&state.core)
-        .change_card_password(&principal, request_id, &card_no, body.old_password, body.new_password)
-        .await?;
+    Cards::new(&state.core).change_card_password(&caller, &card_no, body.old_password, body.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -95,14 +92,13 @@ async fn change(
 )]
 async fn reset(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Path(card_no): Path<String>,
     Json(body): Json<ResetRequest>,
 ) -> Result<StatusCode, Error> {
     let card_no = parse_card_no(&card_no)?;
     let holder = PresentedIdentity { id_number: body.id_number, name: body.name };
-    Cards::new(&state.core).reset_card_password(&principal, request_id, &card_no, &holder, body.new_password).await?;
+    Cards::new(&state.core).reset_card_password(&caller, &card_no, &holder, body.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -121,12 +117,11 @@ async fn reset(
 )]
 async fn verify(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Path(card_no): Path<String>,
     Json(body): Json<VerifyRequest>,
 ) -> Result<Json<VerifyResponse>, Error> {
     let card_no = parse_card_no(&card_no)?;
-    let check = Cards::new(&state.core).verify_card_password(&principal, request_id, &card_no, body.password).await?;
+    let check = Cards::new(&state.core).verify_card_password(&caller, &card_no, body.password).await?;
     Ok(Json(VerifyResponse { verified: check.verified }))
 }

@@ -18,10 +18,10 @@ use crate::cards::store::CardRow;
 use crate::cards::{Activation, AgentInfo, LossKind, PresentedIdentity, ReplacementReason};
 use crate::domain::{CardNo, ProofKind, Relationship};
 use crate::persons::parse_person_no;
-use crate::platform::caller::Principal;
+use crate::platform::caller::Caller;
 use crate::platform::error::Error;
 use crate::platform::http::AppState;
-use crate::platform::http::extract::{Json, Path, RequestId};
+use crate::platform::http::extract::{Json, Path};
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -264,13 +264,12 @@ pub fn parse_card_no(raw: &str) -> Result<CardNo, Error> {
 )]
 async fn issue(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Path(person_no): Path<String>,
     Json(body): Json<IssueRequest>,
 ) -> Result<(StatusCode, Json<CardResponse>), Error> {
     let person_no = parse_person_no(&person_no)?;
-    let card = Cards::new(&state.core).issue_card(&principal, request_id, &person_no, &body.bank_code).await?;
+    let card = Cards::new(&state.core).issue_card(&caller, &person_no, &body.bank_code).await?;
     Ok((StatusCode::CREATED, card_json(&state, card)))
 }
 
@@ -282,11 +281,11 @@ async fn issue(
 )]
 async fn list_for_person(
     State(state): State<AppState>,
-    principal: Principal,
+    _admitted: Caller,
     Path(person_no): Path<String>,
 ) -> Result<Json<CardList>, Error> {
     let person_no = parse_person_no(&person_no)?;
-    let cards = Cards::new(&state.core).person_cards(&principal, &person_no).await?;
+    let cards = Cards::new(&state.core).person_cards(&person_no).await?;
     let max = state.core.settings.cards.password_max_failures;
     Ok(Json(CardList { items: cards.into_iter().map(|c| CardResponse::from_row(c, max)).collect() }))
 }
@@ -299,10 +298,10 @@ async fn list_for_person(
 )]
 async fn get_card(
     State(state): State<AppState>,
-    principal: Principal,
+    caller: Caller,
     Path(card_no): Path<String>,
 ) -> Result<Json<CardResponse>, Error> {
-    let card = Cards::new(&state.core).card(&principal, &parse_card_no(&card_no)?).await?;
+    let card = Cards::new(&state.core).card(&caller, &parse_card_no(&card_no)?).await?;
     Ok(card_json(&state, card))
 }
 
@@ -320,8 +319,7 @@ async fn get_card(
 )]
 async fn activate(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Path(card_no): Path<String>,
     Json(body): Json<ActivationRequest>,
 ) -> Result<Json<CardResponse>, Error> {
@@ -337,7 +335,7 @@ async fn activate(
             proof: a.proof,
         }),
     };
-    let card = Cards::new(&state.core).activate_card(&principal, request_id, &card_no, activation).await?;
+    let card = Cards::new(&state.core).activate_card(&caller, &card_no, activation).await?;
     Ok(card_json(&state, card))
 }
 
@@ -356,8 +354,7 @@ async fn activate(
 )]
 async fn report_loss(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Path(card_no): Path<String>,
     Json(body): Json<LossRequest>,
 ) -> Result<(StatusCode, Json<CardResponse>), Error> {
@@ -368,7 +365,7 @@ async fn report_loss(
         _ => return Err(Error::invalid_field("card.loss_kind", "kind", "temporary or formal")),
     };
     let holder = PresentedIdentity { id_number: body.id_number, name: body.name };
-    let card = Cards::new(&state.core).report_loss(&principal, request_id, &card_no, kind, &holder).await?;
+    let card = Cards::new(&state.core).report_loss(&caller, &card_no, kind, &holder).await?;
     Ok((StatusCode::CREATED, card_json(&state, card)))
 }
 
@@ -385,13 +382,12 @@ async fn report_loss(
 )]
 async fn cancel_temporary_loss(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Path(card_no): Path<String>,
     Json(body): Json<IdentityBody>,
 ) -> Result<Json<CardResponse>, Error> {
     let card_no = parse_card_no(&card_no)?;
-    let card = Cards::new(&state.core).cancel_temporary_loss(&principal, request_id, &card_no, &body.into()).await?;
+    let card = Cards::new(&state.core).cancel_temporary_loss(&caller, &card_no, &body.into()).await?;
     Ok(card_json(&state, card))
 }
 
@@ -408,8 +404,7 @@ async fn cancel_temporary_loss(
 )]
 async fn replace(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Path(card_no): Path<String>,
     Json(body): Json<ReplacementRequest>,
 ) -> Result<(StatusCode, Json<ReplacementResponse>), Error> {
@@ -421,7 +416,7 @@ async fn replace(
         _ => return Err(Error::invalid_field("card.replacement_reason", "reason", "lost, damaged or expired")),
     };
     let holder = PresentedIdentity { id_number: body.id_number, name: body.name };
-    let (old, new) = Cards::new(&state.core).replace_card(&principal, request_id, &card_no, reason, &holder).await?;
+    let (old, new) = Cards::new(&state.core).replace_card(&caller, &card_no, reason, &holder).await?;
     let max = state.core.settings.cards.password_max_failures;
     let body = ReplacementResponse {
         replaced: CardResponse::from_row(old, max),
@@ -442,13 +437,12 @@ async fn replace(
 )]
 async fn advance_fulfilment(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Path(card_no): Path<String>,
     Json(body): Json<FulfilmentRequest>,
 ) -> Result<Json<CardResponse>, Error> {
     let card_no = parse_card_no(&card_no)?;
-    let card = Cards::new(&state.core).advance_fulfilment(&principal, request_id, &card_no, body.step.trim()).await?;
+    let card = Cards::new(&state.core).advance_fulfilment(&caller, &card_no, body.step.trim()).await?;
     Ok(card_json(&state, card))
 }
 
@@ -464,13 +458,12 @@ async fn advance_fulfilment(
 )]
 async fn freeze(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Path(card_no): Path<String>,
     Json(body): Json<ReasonRequest>,
 ) -> Result<(StatusCode, Json<CardResponse>), Error> {
     let card_no = parse_card_no(&card_no)?;
-    let card = Cards::new(&state.core).freeze_card(&principal, request_id, &card_no, &body.reason).await?;
+    let card = Cards::new(&state.core).freeze_card(&caller, &card_no, &body.reason).await?;
     Ok((StatusCode::CREATED, card_json(&state, card)))
 }
 
@@ -486,13 +479,12 @@ async fn freeze(
 )]
 async fn unfreeze(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Path(card_no): Path<String>,
     Json(body): Json<ReasonRequest>,
 ) -> Result<Json<CardResponse>, Error> {
     let card_no = parse_card_no(&card_no)?;
-    let card = Cards::new(&state.core).unfreeze_card(&principal, request_id, &card_no, &body.reason).await?;
+    let card = Cards::new(&state.core).unfreeze_card(&caller, &card_no, &body.reason).await?;
     Ok(card_json(&state, card))
 }
 
@@ -504,9 +496,9 @@ async fn unfreeze(
 )]
 async fn history(
     State(state): State<AppState>,
-    principal: Principal,
+    caller: Caller,
     Path(card_no): Path<String>,
 ) -> Result<Json<CardTransitionList>, Error> {
-    let rows = Cards::new(&state.core).card_history(&principal, &parse_card_no(&card_no)?).await?;
+    let rows = Cards::new(&state.core).card_history(&caller, &parse_card_no(&card_no)?).await?;
     Ok(Json(CardTransitionList { items: rows.into_iter().map(Into::into).collect() }))
 }

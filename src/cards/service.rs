@@ -25,7 +25,7 @@ use crate::domain::{CardNo, IdNumber, PersonNo};
 use crate::params;
 use crate::persons::{self, PersonRow};
 use crate::platform::audit::Subject;
-use crate::platform::caller::{Actor, ClientKind, Principal, Scope};
+use crate::platform::caller::{Actor, Caller, ClientKind, Scope};
 use crate::platform::clock::china_offset;
 use crate::platform::error::{Error, Result};
 
@@ -38,62 +38,47 @@ pub struct PresentedIdentity {
 
 impl Cards<'_> {
     /// Reads a card (hall, card-holder channels, or the issuing bank).
-    pub async fn card(&self, principal: &Principal, card_no: &CardNo) -> Result<CardRow> {
+    pub async fn card(&self, caller: &Caller, card_no: &CardNo) -> Result<CardRow> {
         let mut conn = self.pool.acquire().await?;
         let card = store::find(&mut conn, card_no).await?.ok_or(Error::NotFound { code: "card.not_found" })?;
-        check_may_read(principal, &card)?;
+        check_may_read(caller, &card)?;
         Ok(card)
     }
 
     /// A person's cards, oldest first (hall).
-    pub async fn person_cards(&self, principal: &Principal, person_no: &PersonNo) -> Result<Vec<CardRow>> {
-        principal.require(Scope::PersonsRead)?;
+    pub async fn person_cards(&self, person_no: &PersonNo) -> Result<Vec<CardRow>> {
         let mut conn = self.pool.acquire().await?;
         persons::find(&mut conn, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
         Ok(store::list_for_person(&mut conn, person_no).await?)
     }
 
     /// A card's state history, oldest first.
-    pub async fn card_history(&self, principal: &Principal, card_no: &CardNo) -> Result<Vec<CardTransitionRow>> {
+    pub async fn card_history(&self, caller: &Caller, card_no: &CardNo) -> Result<Vec<CardTransitionRow>> {
         let mut conn = self.pool.acquire().await?;
         let card = store::find(&mut conn, card_no).await?.ok_or(Error::NotFound { code: "card.not_found" })?;
-        check_may_read(principal, &card)?;
+        check_may_read(caller, &card)?;
         Ok(history::list(&mut conn, card_no).await?)
     }
 
     /// Freezes a card at the hall after an anomaly.
-    pub async fn freeze_card(
-        &self,
-        principal: &Principal,
-        request_id: Option<String>,
-        card_no: &CardNo,
-        reason: &str,
-    ) -> Result<CardRow> {
-        self.hall_card_action(principal, request_id, card_no, CardAction::Freeze, reason).await
+    pub async fn freeze_card(&self, caller: &Caller, card_no: &CardNo, reason: &str) -> Result<CardRow> {
+        self.hall_card_action(caller, card_no, CardAction::Freeze, reason).await
     }
 
     /// Unfreezes a card: it returns to the state it was frozen from.
-    pub async fn unfreeze_card(
-        &self,
-        principal: &Principal,
-        request_id: Option<String>,
-        card_no: &CardNo,
-        reason: &str,
-    ) -> Result<CardRow> {
-        self.hall_card_action(principal, request_id, card_no, CardAction::Unfreeze, reason).await
+    pub async fn unfreeze_card(&self, caller: &Caller, card_no: &CardNo, reason: &str) -> Result<CardRow> {
+        self.hall_card_action(caller, card_no, CardAction::Unfreeze, reason).await
     }
 
     async fn hall_card_action(
         &self,
-        principal: &Principal,
-        request_id: Option<String>,
+        caller: &Caller,
         card_no: &CardNo,
         action: CardAction,
         reason: &str,
     ) -> Result<CardRow> {
-        principal.require(Scope::CardsFreeze)?;
         let reason = reason_text(reason)?;
-        let actor = principal.actor(request_id);
+        let actor = caller.actor().clone();
         let mut tx = self.pool.begin().await?;
         let mut card = load_for_update(&mut tx, card_no).await?;
         self.move_card(&mut tx, &actor, &mut card, action, reason, json!({})).await?;
@@ -189,23 +174,23 @@ fn illegal_card_step(current: CardState) -> Error {
 }
 
 /// A bank acts only on the cards it issued.
-pub(super) fn check_issuing_bank(principal: &Principal, bank_code: &str) -> Result<()> {
-    if principal.client_kind == ClientKind::Bank && principal.bank_code.as_deref() != Some(bank_code) {
+pub(super) fn check_issuing_bank(caller: &Caller, bank_code: &str) -> Result<()> {
+    if caller.client_kind == ClientKind::Bank && caller.bank_code.as_deref() != Some(bank_code) {
         return Err(Error::forbidden("card.not_issuing_bank", "only the issuing bank may do this for this card"));
     }
     Ok(())
 }
 
-fn check_may_read(principal: &Principal, card: &CardRow) -> Result<()> {
+fn check_may_read(caller: &Caller, card: &CardRow) -> Result<()> {
     // Institutions and terminals read a card only when it is presented (card reads, with the
     // password or an e-voucher), never by number alone.
-    if principal.has(Scope::PersonsRead) {
+    if caller.has(Scope::PersonsRead) {
         return Ok(());
     }
-    if principal.client_kind == ClientKind::Bank {
-        return check_issuing_bank(principal, &card.bank_code);
+    if caller.client_kind == ClientKind::Bank {
+        return check_issuing_bank(caller, &card.bank_code);
     }
-    principal.require(Scope::PersonsRead)
+    caller.require(Scope::PersonsRead)
 }
 
 /// Checks the presented ID number and name against the holder's.

@@ -15,10 +15,10 @@ use crate::contributions::{PaymentChannel, PaymentRequest, PaymentView};
 use crate::domain::Money;
 use crate::persons::{Disclosure, PersonRecord};
 use crate::persons::{PersonResponse, parse_person_no};
-use crate::platform::caller::Principal;
+use crate::platform::caller::Caller;
 use crate::platform::error::Error;
 use crate::platform::http::AppState;
-use crate::platform::http::extract::{Idempotent, Json, Path, Query, RequestId};
+use crate::platform::http::extract::{Idempotent, Json, Path, Query};
 use crate::platform::http::paging::Limit;
 use crate::platform::idempotency::StoredResponse;
 
@@ -146,7 +146,7 @@ pub struct BaseBody {
 )]
 async fn list(
     State(state): State<AppState>,
-    principal: Principal,
+    _admitted: Caller,
     Path(person_no): Path<String>,
     Query(query): Query<ContributionQuery>,
 ) -> Result<Json<ContributionPage>, Error> {
@@ -162,7 +162,7 @@ async fn list(
     }
     let range = (query.from.as_deref(), query.to.as_deref());
     let rows = Contributions::new(&state.core)
-        .contributions(&principal, &person_no, range, query.cursor.as_deref(), limit.fetch())
+        .contributions(&person_no, range, query.cursor.as_deref(), limit.fetch())
         .await?;
     let (rows, next_cursor) = limit.page(rows, |r| r.period.clone());
     Ok(Json(ContributionPage { items: rows.into_iter().map(Into::into).collect(), next_cursor }))
@@ -186,17 +186,15 @@ fn is_period(raw: &str) -> bool {
 )]
 async fn change_base(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Path(person_no): Path<String>,
     Json(body): Json<BaseBody>,
 ) -> Result<Json<PersonResponse>, Error> {
     let person_no = parse_person_no(&person_no)?;
     let base = Money::parse(&body.contribution_base)
         .map_err(|e| Error::invalid_field("money.format", "contribution_base", e))?;
-    let row =
-        Contributions::new(&state.core).change_contribution_base(&principal, request_id, &person_no, base).await?;
-    Ok(Json(PersonRecord { row, disclosure: Disclosure::for_principal(&principal) }.into()))
+    let row = Contributions::new(&state.core).change_contribution_base(&caller, &person_no, base).await?;
+    Ok(Json(PersonRecord { row, disclosure: Disclosure::for_principal(&caller) }.into()))
 }
 
 /// Post a contribution payment (banks, tax bureau). Needs `Idempotency-Key`.
@@ -214,8 +212,7 @@ async fn change_base(
 )]
 async fn pay(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Idempotent { request, body }: Idempotent<PaymentBody>,
 ) -> Result<StoredResponse, Error> {
     let person_no = PersonNo::parse(&body.person_no)
@@ -230,7 +227,7 @@ async fn pay(
         })?,
         reference: body.reference.trim().to_owned(),
     };
-    Contributions::new(&state.core).pay_contribution(&principal, request_id, payment, &request).await
+    Contributions::new(&state.core).pay_contribution(&caller, payment, &request).await
 }
 
 /// Confirm a payment arrived (tax bureau): credits the allocation and may end arrears.
@@ -248,12 +245,11 @@ async fn pay(
 )]
 async fn arrival(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Path(id): Path<Uuid>,
     Idempotent { request, body: ArrivalBody {} }: Idempotent<ArrivalBody>,
 ) -> Result<StoredResponse, Error> {
-    Contributions::new(&state.core).confirm_arrival(&principal, request_id, id, &request).await
+    Contributions::new(&state.core).confirm_arrival(&caller, id, &request).await
 }
 
 /// Post a manual arrival with the bank receipt (hall supervisor), once the payment has gone
@@ -272,12 +268,11 @@ async fn arrival(
 )]
 async fn manual_arrival(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Path(id): Path<Uuid>,
     Idempotent { request, body }: Idempotent<ManualArrivalBody>,
 ) -> Result<StoredResponse, Error> {
-    Contributions::new(&state.core).manual_arrival(&principal, request_id, id, &body.receipt_no, &request).await
+    Contributions::new(&state.core).manual_arrival(&caller, id, &body.receipt_no, &request).await
 }
 
 use crate::domain::PersonNo;

@@ -20,7 +20,7 @@ use crate::persons::BulkChange;
 use crate::persons::{self, PersonRow};
 use crate::persons::{InsuredStatus, StatusRule};
 use crate::platform::audit::Subject;
-use crate::platform::caller::{Actor, Principal, Scope};
+use crate::platform::caller::{Actor, Caller};
 use crate::platform::error::{Error, Result};
 
 /// The system edge of the insured-status machine that contributions drive into `to` (arrears,
@@ -131,13 +131,11 @@ impl Contributions<'_> {
     /// A page of a person's contributions, oldest first (periods compare as text: `2026-01` < `2026-02`).
     pub async fn contributions(
         &self,
-        principal: &Principal,
         person_no: &PersonNo,
         range: (Option<&str>, Option<&str>),
         after: Option<&str>,
         limit: i64,
     ) -> Result<Vec<ContributionRow>> {
-        principal.require(Scope::PersonsRead)?;
         let mut conn = self.pool.acquire().await?;
         persons::find(&mut conn, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
         Ok(store::list(&mut conn, person_no, range.0, range.1, after, limit).await?)
@@ -146,14 +144,12 @@ impl Contributions<'_> {
     /// Changes an employee's contribution base (hall); unpaid months from this one are repriced.
     pub async fn change_contribution_base(
         &self,
-        principal: &Principal,
-        request_id: Option<String>,
+        caller: &Caller,
         person_no: &PersonNo,
         base: Money,
     ) -> Result<PersonRow> {
-        principal.require(Scope::PersonsEnrol)?;
         self.check_base(base)?;
-        let actor = principal.actor(request_id);
+        let actor = caller.actor().clone();
         let mut tx = self.pool.begin().await?;
         let mut person =
             persons::find_for_update(&mut tx, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;

@@ -9,7 +9,7 @@ use crate::domain::{CreditCode, IdNumber, InsuranceType, Money, PersonName, Pers
 use crate::ledger::Ledger;
 use crate::persons::{Arrival, Disclosure, InsuredStatus, PersonRecord, PersonRow, Persons};
 use crate::platform::audit::Subject;
-use crate::platform::caller::{Principal, Scope};
+use crate::platform::caller::Caller;
 use crate::platform::error::{Error, Result};
 
 /// An employer as given at enrolment of an employee.
@@ -39,16 +39,10 @@ pub struct Enrolment {
 impl Enrolments<'_> {
     /// Enrols a person (hall staff). One person per ID number; the first history row records
     /// the enrolment, or the transfer in.
-    pub async fn enrol_person(
-        &self,
-        principal: &Principal,
-        request_id: Option<String>,
-        enrolment: Enrolment,
-    ) -> Result<PersonRecord> {
-        principal.require(Scope::PersonsEnrol)?;
+    pub async fn enrol_person(&self, caller: &Caller, enrolment: Enrolment) -> Result<PersonRecord> {
         check_employer_matches_type(&enrolment)?;
         self.check_money_matches_type(&enrolment)?;
-        let actor = principal.actor(request_id);
+        let actor = caller.actor().clone();
         let now = self.clock.now();
         let mut tx = self.pool.begin().await?;
         let persons = Persons::new(self);
@@ -70,7 +64,7 @@ impl Enrolments<'_> {
             json!({ "insurance_type": row.insurance_type, "region_code": row.region_code, "reason_code": reason_code });
         self.audit(&mut tx, &actor, "person.enrol", Some(subject), details).await?;
         tx.commit().await?;
-        Ok(PersonRecord { row, disclosure: Disclosure::for_principal(principal) })
+        Ok(PersonRecord { row, disclosure: Disclosure::for_principal(caller) })
     }
 }
 

@@ -14,10 +14,10 @@ use crate::persons::StatusRequest;
 use crate::persons::{
     EmployerBody, InsuredStatus, PersonResponse, TransitionResponse, parse_money_field, parse_person_no,
 };
-use crate::platform::caller::Principal;
+use crate::platform::caller::Caller;
 use crate::platform::error::Error;
 use crate::platform::http::AppState;
-use crate::platform::http::extract::{Json, Path, RequestId};
+use crate::platform::http::extract::{Json, Path};
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -94,12 +94,11 @@ pub struct TransitionOutcome {
 )]
 async fn enrol(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Json(body): Json<EnrolRequest>,
 ) -> Result<(StatusCode, Json<PersonResponse>), Error> {
     let enrolment = parse_enrolment(body, state.core.clock.today())?;
-    let record = Enrolments::new(&state.core).enrol_person(&principal, request_id, enrolment).await?;
+    let record = Enrolments::new(&state.core).enrol_person(&caller, enrolment).await?;
     Ok((StatusCode::CREATED, Json(record.into())))
 }
 
@@ -118,8 +117,7 @@ async fn enrol(
 )]
 async fn transition(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Path(person_no): Path<String>,
     Json(body): Json<TransitionRequest>,
 ) -> Result<(StatusCode, Json<TransitionOutcome>), Error> {
@@ -135,7 +133,7 @@ async fn transition(
         source_region: body.source_region,
         carried_over_balance: parse_money_field(body.carried_over_balance.as_deref(), "carried_over_balance")?,
     };
-    let outcome = Enrolments::new(&state.core).change_status(&principal, request_id, &person_no, request).await?;
+    let outcome = Enrolments::new(&state.core).change_status(&caller, &person_no, request).await?;
     let body = TransitionOutcome { transition: outcome.entry.into(), person: outcome.person.into() };
     Ok((StatusCode::CREATED, Json(body)))
 }

@@ -11,7 +11,7 @@ use crate::persons::{
     Disclosure, InsuredStatus, PersonRecord, PersonRow, Persons, StatusEntryRow, StatusRequest, StatusRule,
     TransitionInitiator,
 };
-use crate::platform::caller::{Actor, Principal, Scope};
+use crate::platform::caller::{Actor, Caller};
 use crate::platform::error::Result;
 
 /// The outcome of a transition: the person after it and the history row written.
@@ -25,20 +25,18 @@ impl Enrolments<'_> {
     /// A hall transition (seal, unseal, transfer out, transfer in), in one transaction.
     pub async fn change_status(
         &self,
-        principal: &Principal,
-        request_id: Option<String>,
+        caller: &Caller,
         person_no: &PersonNo,
         request: StatusRequest,
     ) -> Result<StatusOutcome> {
-        principal.require(Scope::PersonsStatus)?;
-        let actor = principal.actor(request_id);
+        let actor = caller.actor().clone();
         let mut tx = self.pool.begin().await?;
         let persons = Persons::new(self);
         let (row, entry, rule) =
             persons.transition(&mut tx, &actor, TransitionInitiator::Hall, person_no, &request).await?;
         self.money_side_of(&mut tx, &actor, rule, &row, &request).await?;
         tx.commit().await?;
-        let person = PersonRecord { row, disclosure: Disclosure::for_principal(principal) };
+        let person = PersonRecord { row, disclosure: Disclosure::for_principal(caller) };
         Ok(StatusOutcome { person, entry })
     }
 

@@ -14,7 +14,7 @@ use super::writer::{self, Movement};
 use crate::domain::{Money, PersonNo};
 use crate::params;
 use crate::platform::audit::Subject;
-use crate::platform::caller::{Principal, Scope};
+use crate::platform::caller::Caller;
 use crate::platform::error::{Error, Result};
 use crate::platform::idempotency::{IdempotentRequest, StoredResponse};
 
@@ -58,14 +58,13 @@ impl Ledger<'_> {
     /// Requests an adjustment; nothing moves until another staff user approves it.
     pub async fn request_adjustment(
         &self,
-        principal: &Principal,
-        request_id: Option<String>,
+        caller: &Caller,
         person_no: &PersonNo,
         amount: Money,
         reason: &str,
         idempotency: &IdempotentRequest,
     ) -> Result<StoredResponse> {
-        let staff = adjusting_staff(principal)?;
+        let staff = adjusting_staff(caller)?;
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 500 || amount == Money::ZERO {
             return Err(Error::invalid_field(
@@ -74,9 +73,9 @@ impl Ledger<'_> {
                 "a non-zero amount and a reason of 1 to 500 characters",
             ));
         }
-        let actor = principal.actor(request_id);
+        let actor = caller.actor().clone();
         let mut tx = self.pool.begin().await?;
-        if let Some(stored) = self.claim_idempotency(&mut tx, principal, idempotency).await? {
+        if let Some(stored) = self.claim_idempotency(&mut tx, caller, idempotency).await? {
             return Ok(stored);
         }
         let (status, _) = locked_account_of(&mut tx, person_no).await?;
@@ -98,7 +97,7 @@ impl Ledger<'_> {
         let details = json!({ "adjustment_id": row.adjustment_id, "amount": amount, "reason": reason });
         self.audit(&mut tx, &actor, "account.adjustment_requested", Some(subject), details).await?;
         let response = StoredResponse::new(201, serde_json::to_value(AdjustmentView::new(row, None))?);
-        self.complete_idempotency(&mut tx, principal, idempotency, &response).await?;
+        self.complete_idempotency(&mut tx, caller, idempotency, &response).await?;
         tx.commit().await?;
         Ok(response)
     }
@@ -106,15 +105,14 @@ impl Ledger<'_> {
     /// Approves a pending adjustment (not one's own) and posts its ledger entry, idempotently.
     pub async fn approve_adjustment(
         &self,
-        principal: &Principal,
-        request_id: Option<String>,
+        caller: &Caller,
         id: Uuid,
         idempotency: &IdempotentRequest,
     ) -> Result<StoredResponse> {
-        let approver = adjusting_staff(principal)?;
-        let actor = principal.actor(request_id);
+        let approver = adjusting_staff(caller)?;
+        let actor = caller.actor().clone();
         let mut tx = self.pool.begin().await?;
-        if let Some(stored) = self.claim_idempotency(&mut tx, principal, idempotency).await? {
+        if let Some(stored) = self.claim_idempotency(&mut tx, caller, idempotency).await? {
             return Ok(stored);
         }
         let mut row = self.pending_for_decision(&mut tx, id, &approver).await?;
@@ -142,20 +140,15 @@ impl Ledger<'_> {
             ("approved".into(), Some(approver), Some(now), Some(entry.id));
         let view = AdjustmentView::new(row, Some(entry.into()));
         let response = StoredResponse::new(200, serde_json::to_value(view)?);
-        self.complete_idempotency(&mut tx, principal, idempotency, &response).await?;
+        self.complete_idempotency(&mut tx, caller, idempotency, &response).await?;
         tx.commit().await?;
         Ok(response)
     }
 
     /// Rejects a pending adjustment (not one's own); nothing moves.
-    pub async fn reject_adjustment(
-        &self,
-        principal: &Principal,
-        request_id: Option<String>,
-        id: Uuid,
-    ) -> Result<AdjustmentView> {
-        let decider = adjusting_staff(principal)?;
-        let actor = principal.actor(request_id);
+    pub async fn reject_adjustment(&self, caller: &Caller, id: Uuid) -> Result<AdjustmentView> {
+        let decider = adjusting_staff(caller)?;
+        let actor = caller.actor().clone();
         let mut tx = self.pool.begin().await?;
         let mut row = self.pending_for_decision(&mut tx, id, &decider).await?;
         let now = self.clock.now();
@@ -194,9 +187,8 @@ impl Ledger<'_> {
 }
 
 /// Adjustments are staff work: the scope, and a staff user to name.
-fn adjusting_staff(principal: &Principal) -> Result<String> {
-    principal.require(Scope::AccountsAdjust)?;
-    principal
+fn adjusting_staff(caller: &Caller) -> Result<String> {
+    caller
         .staff
         .as_ref()
         .map(|s| s.username.clone())

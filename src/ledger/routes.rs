@@ -13,10 +13,10 @@ use crate::ledger::adjustments::AdjustmentView;
 use crate::ledger::store::EntryFilter;
 use crate::ledger::{AccountView, EntryView};
 use crate::persons::parse_person_no;
-use crate::platform::caller::Principal;
+use crate::platform::caller::Caller;
 use crate::platform::error::Error;
 use crate::platform::http::AppState;
-use crate::platform::http::extract::{Idempotent, Json, Path, Query, RequestId};
+use crate::platform::http::extract::{Idempotent, Json, Path, Query};
 use crate::platform::http::paging::{Limit, id_cursor};
 use crate::platform::idempotency::StoredResponse;
 use uuid::Uuid;
@@ -76,10 +76,10 @@ pub struct DecisionBody {}
 )]
 async fn account(
     State(state): State<AppState>,
-    principal: Principal,
+    _admitted: Caller,
     Path(person_no): Path<String>,
 ) -> Result<Json<AccountView>, Error> {
-    Ok(Json(Ledger::new(&state.core).account(&principal, &parse_person_no(&person_no)?).await?))
+    Ok(Json(Ledger::new(&state.core).account(&parse_person_no(&person_no)?).await?))
 }
 
 /// The account's entries, newest first.
@@ -94,7 +94,7 @@ async fn account(
 )]
 async fn entries(
     State(state): State<AppState>,
-    principal: Principal,
+    _admitted: Caller,
     Path(person_no): Path<String>,
     Query(query): Query<EntryQuery>,
 ) -> Result<Json<EntryPage>, Error> {
@@ -102,7 +102,7 @@ async fn entries(
     let limit = Limit::parse(query.limit)?;
     let before_id = id_cursor(query.cursor.as_deref())?;
     let filter = EntryFilter { person_no: &person_no, from: query.from, to: query.to, before_id, limit: limit.fetch() };
-    let rows = Ledger::new(&state.core).account_entries(&principal, &filter).await?;
+    let rows = Ledger::new(&state.core).account_entries(&filter).await?;
     let (rows, next_cursor) = limit.page(rows, |r| r.id.to_string());
     Ok(Json(EntryPage { items: rows.into_iter().map(Into::into).collect(), next_cursor }))
 }
@@ -122,16 +122,13 @@ async fn entries(
 )]
 async fn request_adjustment(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Path(person_no): Path<String>,
     Idempotent { request, body }: Idempotent<AdjustmentBody>,
 ) -> Result<StoredResponse, Error> {
     let person_no = parse_person_no(&person_no)?;
     let amount = Money::parse(&body.amount).map_err(|e| Error::invalid_field("money.format", "amount", e))?;
-    Ledger::new(&state.core)
-        .request_adjustment(&principal, request_id, &person_no, amount, &body.reason, &request)
-        .await
+    Ledger::new(&state.core).request_adjustment(&caller, &person_no, amount, &body.reason, &request).await
 }
 
 /// Approve an adjustment requested by someone else; posts the ledger entry. Needs `Idempotency-Key`.
@@ -150,12 +147,11 @@ async fn request_adjustment(
 )]
 async fn approve_adjustment(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Path(id): Path<Uuid>,
     Idempotent { request, body: DecisionBody {} }: Idempotent<DecisionBody>,
 ) -> Result<StoredResponse, Error> {
-    Ledger::new(&state.core).approve_adjustment(&principal, request_id, id, &request).await
+    Ledger::new(&state.core).approve_adjustment(&caller, id, &request).await
 }
 
 /// Reject an adjustment requested by someone else; nothing moves.
@@ -172,9 +168,8 @@ async fn approve_adjustment(
 )]
 async fn reject_adjustment(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Path(id): Path<Uuid>,
 ) -> Result<Json<AdjustmentView>, Error> {
-    Ok(Json(Ledger::new(&state.core).reject_adjustment(&principal, request_id, id).await?))
+    Ok(Json(Ledger::new(&state.core).reject_adjustment(&caller, id).await?))
 }

@@ -12,10 +12,10 @@ use super::history::StatusEntryRow;
 use crate::domain::{Gender, IdNumber, InsuranceType, Money, PersonNo, RegionCode, mask_id_number, mask_phone};
 use crate::persons::InsuredStatus;
 use crate::persons::{Disclosure, PersonRecord};
-use crate::platform::caller::Principal;
+use crate::platform::caller::Caller;
 use crate::platform::error::Error;
 use crate::platform::http::AppState;
-use crate::platform::http::extract::{Json, Path, Query, RequestId};
+use crate::platform::http::extract::{Json, Path, Query};
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -121,13 +121,12 @@ pub struct LookupQuery {
 )]
 async fn lookup(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Query(query): Query<LookupQuery>,
 ) -> Result<Json<PersonList>, Error> {
     let id_number = IdNumber::parse(&query.id_number, state.core.clock.today())
         .map_err(|e| Error::invalid_field(e.code(), "id_number", e))?;
-    let found = Persons::new(&state.core).find_person_by_id_number(&principal, request_id, &id_number).await?;
+    let found = Persons::new(&state.core).find_person_by_id_number(&caller, &id_number).await?;
     Ok(Json(PersonList { items: found.into_iter().map(Into::into).collect() }))
 }
 
@@ -142,12 +141,11 @@ async fn lookup(
 )]
 async fn get_person(
     State(state): State<AppState>,
-    principal: Principal,
-    RequestId(request_id): RequestId,
+    caller: Caller,
     Path(person_no): Path<String>,
 ) -> Result<Json<PersonResponse>, Error> {
     let person_no = parse_person_no(&person_no)?;
-    let record = Persons::new(&state.core).person(&principal, request_id, &person_no).await?;
+    let record = Persons::new(&state.core).person(&caller, &person_no).await?;
     Ok(Json(record.into()))
 }
 
@@ -213,11 +211,11 @@ pub struct TransitionList {
 )]
 async fn history(
     State(state): State<AppState>,
-    principal: Principal,
+    _admitted: Caller,
     Path(person_no): Path<String>,
 ) -> Result<Json<TransitionList>, Error> {
     let person_no = parse_person_no(&person_no)?;
-    let rows = Persons::new(&state.core).status_history(&principal, &person_no).await?;
+    let rows = Persons::new(&state.core).status_history(&person_no).await?;
     Ok(Json(TransitionList { items: rows.into_iter().map(Into::into).collect() }))
 }
 

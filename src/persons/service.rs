@@ -9,7 +9,7 @@ use crate::persons::InsuredStatus;
 use crate::persons::history::{self, NewStatusEntry};
 use crate::persons::store::{self as store, PersonRow};
 use crate::platform::audit::Subject;
-use crate::platform::caller::{Actor, Principal, Scope};
+use crate::platform::caller::{Actor, Caller};
 use crate::platform::error::{Error, Result, ResultExt};
 
 /// Whether a reader sees ID numbers and phones in full.
@@ -20,9 +20,9 @@ pub enum Disclosure {
 }
 
 impl Disclosure {
-    /// The disclosure a principal is entitled to.
-    pub fn for_principal(principal: &Principal) -> Self {
-        if principal.may_read_pii() { Self::Full } else { Self::Masked }
+    /// The disclosure a caller is entitled to.
+    pub fn for_principal(caller: &Caller) -> Self {
+        if caller.may_read_pii() { Self::Full } else { Self::Masked }
     }
 }
 
@@ -35,16 +35,10 @@ pub struct PersonRecord {
 
 impl Persons<'_> {
     /// Reads one person; an unmasked read is audited.
-    pub async fn person(
-        &self,
-        principal: &Principal,
-        request_id: Option<String>,
-        person_no: &PersonNo,
-    ) -> Result<PersonRecord> {
-        principal.require(Scope::PersonsRead)?;
+    pub async fn person(&self, caller: &Caller, person_no: &PersonNo) -> Result<PersonRecord> {
         let mut tx = self.pool.begin().await?;
         let row = store::find(&mut tx, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
-        let record = self.disclose(&mut tx, principal, request_id, row).await?;
+        let record = self.disclose(&mut tx, caller, row).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -52,31 +46,23 @@ impl Persons<'_> {
     /// Exact lookup by ID number; an unmasked result is audited.
     pub async fn find_person_by_id_number(
         &self,
-        principal: &Principal,
-        request_id: Option<String>,
+        caller: &Caller,
         id_number: &IdNumber,
     ) -> Result<Option<PersonRecord>> {
-        principal.require(Scope::PersonsRead)?;
         let mut tx = self.pool.begin().await?;
         let Some(row) = store::find_by_id_number(&mut tx, id_number.as_str()).await? else {
             return Ok(None);
         };
-        let record = self.disclose(&mut tx, principal, request_id, row).await?;
+        let record = self.disclose(&mut tx, caller, row).await?;
         tx.commit().await?;
         Ok(Some(record))
     }
 
     /// Decides what the reader sees and audits a full read.
-    async fn disclose(
-        &self,
-        conn: &mut sqlx::PgConnection,
-        principal: &Principal,
-        request_id: Option<String>,
-        row: PersonRow,
-    ) -> Result<PersonRecord> {
-        let disclosure = Disclosure::for_principal(principal);
+    async fn disclose(&self, conn: &mut sqlx::PgConnection, caller: &Caller, row: PersonRow) -> Result<PersonRecord> {
+        let disclosure = Disclosure::for_principal(caller);
         if disclosure == Disclosure::Full {
-            let actor: Actor = principal.actor(request_id);
+            let actor: Actor = caller.actor().clone();
             let subject = Subject { kind: "person", id: row.person_no.as_str() };
             self.audit(conn, &actor, "person.pii_read", Some(subject), json!({})).await?;
         }

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::platform::caller::Principal;
+use crate::platform::caller::Caller;
 use crate::platform::error::Error;
 use crate::platform::http::AppState;
 use crate::platform::http::extract::Json;
@@ -53,11 +53,8 @@ pub struct BankList {
     get, path = "/v1/institutions", tag = "registries", security(("bearer" = [])),
     responses((status = 200, description = "Institutions", body = InstitutionList), (status = 401, description = "No token"))
 )]
-async fn list_institutions(
-    State(state): State<AppState>,
-    principal: Principal,
-) -> Result<Json<InstitutionList>, Error> {
-    let rows = Registries::new(&state.core).institutions(&principal).await?;
+async fn list_institutions(State(state): State<AppState>, caller: Caller) -> Result<Json<InstitutionList>, Error> {
+    let rows = Registries::new(&state.core).institutions(&caller).await?;
     let items = rows
         .into_iter()
         .map(|r| Institution {
@@ -75,8 +72,8 @@ async fn list_institutions(
     get, path = "/v1/banks", tag = "registries", security(("bearer" = [])),
     responses((status = 200, description = "Banks", body = BankList), (status = 401, description = "No token"))
 )]
-async fn list_banks(State(state): State<AppState>, principal: Principal) -> Result<Json<BankList>, Error> {
-    let rows = Registries::new(&state.core).banks(&principal).await?;
+async fn list_banks(State(state): State<AppState>, caller: Caller) -> Result<Json<BankList>, Error> {
+    let rows = Registries::new(&state.core).banks(&caller).await?;
     let items = rows
         .into_iter()
         .map(|r| Bank { bank_code: r.bank_code, name: r.name, activation_effect: r.activation_effect })

@@ -22,6 +22,7 @@ const CODES: &[&str] = &[
     "auth.missing_token",
     "auth.invalid_token",
     "auth.insufficient_scope",
+    "auth.operation_unlisted",
     "oauth.invalid_client",
     "oauth.invalid_scope",
     "oauth.invalid_request",

@@ -2,6 +2,7 @@
 //! real router (and, in `end_to_end`, over a real socket).
 
 mod auth;
+mod authorisation;
 mod card_activation;
 mod card_jobs;
 mod card_password;

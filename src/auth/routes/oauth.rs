@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::platform::caller::Principal;
+use crate::platform::caller::Caller;
 use crate::platform::error::Error;
 use crate::platform::http::AppState;
 
@@ -85,8 +85,8 @@ async fn issue_token(State(state): State<AppState>, headers: HeaderMap, body: By
         (status = 401, description = "No valid token"),
     )
 )]
-async fn revoke_token(State(state): State<AppState>, principal: Principal) -> Result<StatusCode, Error> {
-    Auth::new(&state.core).revoke(&principal).await?;
+async fn revoke_token(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, Error> {
+    Auth::new(&state.core).revoke(&caller).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::platform::caller::{Principal, Role};
+use crate::platform::caller::{Caller, Role};
 use crate::platform::error::Error;
 use crate::platform::http::AppState;
 use crate::platform::http::extract::Json;
@@ -56,10 +56,10 @@ pub struct StaffSessionResponse {
 )]
 async fn login(
     State(state): State<AppState>,
-    principal: Principal,
+    caller: Caller,
     Json(body): Json<LoginRequest>,
 ) -> Result<Response, Error> {
-    let session = Auth::new(&state.core).staff_login(&principal, &body.username, body.password).await?;
+    let session = Auth::new(&state.core).staff_login(&caller, &body.username, body.password).await?;
     let body = StaffSessionResponse {
         access_token: session.token.access_token.expose().to_owned(),
         token_type: "Bearer",
@@ -78,7 +78,7 @@ async fn login(
     delete, path = "/v1/staff/sessions/current", tag = "auth", security(("bearer" = [])),
     responses((status = 204, description = "Logged out"), (status = 401, description = "No valid token"))
 )]
-async fn logout(State(state): State<AppState>, principal: Principal) -> Result<StatusCode, Error> {
-    Auth::new(&state.core).revoke(&principal).await?;
+async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, Error> {
+    Auth::new(&state.core).revoke(&caller).await?;
     Ok(StatusCode::NO_CONTENT)
 }

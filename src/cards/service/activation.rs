@@ -14,7 +14,7 @@ use crate::domain::{CardNo, CardPassword, IdNumber, MINOR_AGE, PersonName, Proof
 use crate::params;
 use crate::persons::PersonRow;
 use crate::persons::refuse_if_transferred_out;
-use crate::platform::caller::{ClientKind, Principal, Scope};
+use crate::platform::caller::{Caller, ClientKind};
 use crate::platform::error::{Error, Result};
 use crate::registries::{banks, institutions};
 
@@ -39,20 +39,13 @@ pub struct Activation {
 
 impl Cards<'_> {
     /// Activates an unactivated card and sets its financial password.
-    pub async fn activate_card(
-        &self,
-        principal: &Principal,
-        request_id: Option<String>,
-        card_no: &CardNo,
-        activation: Activation,
-    ) -> Result<CardRow> {
-        principal.require(Scope::CardsActivate)?;
+    pub async fn activate_card(&self, caller: &Caller, card_no: &CardNo, activation: Activation) -> Result<CardRow> {
         let today = self.clock.today();
-        let actor = principal.actor(request_id);
+        let actor = caller.actor().clone();
         let mut tx = self.pool.begin().await?;
         let mut card = load_for_update(&mut tx, card_no).await?;
         ensure_step(&card, CardAction::Activate)?;
-        self.check_channel_may_activate(&mut tx, principal, &card, activation.branch_code.as_deref()).await?;
+        self.check_channel_may_activate(&mut tx, caller, &card, activation.branch_code.as_deref()).await?;
         check_collected(&card)?;
         let holder = holder_of(&mut tx, &card).await?;
         refuse_if_transferred_out(holder.status)?;
@@ -62,11 +55,11 @@ impl Cards<'_> {
             .map_err(|e| Error::invalid_field(e.code(), "password", e))?;
         let hash = password::hash(password.secret(), self.settings.auth.argon2_params()).await?;
         let details =
-            json!({ "channel": principal.client_kind.as_str(), "branch_code": activation.branch_code, "agent": agent });
+            json!({ "channel": caller.client_kind.as_str(), "branch_code": activation.branch_code, "agent": agent });
         self.move_card(&mut tx, &actor, &mut card, CardAction::Activate, "activation", details).await?;
         card.activated_at = Some(self.clock.now());
-        card.usable_from = Some(self.activation_effective_at(&mut tx, principal, &card).await?);
-        card.activation_channel = Some(principal.client_kind.as_str().to_owned());
+        card.usable_from = Some(self.activation_effective_at(&mut tx, caller, &card).await?);
+        card.activation_channel = Some(caller.client_kind.as_str().to_owned());
         card.activation_branch = activation.branch_code;
         card.password_hash = Some(hash);
         card.password_failures = 0;
@@ -78,13 +71,13 @@ impl Cards<'_> {
     async fn check_channel_may_activate(
         &self,
         conn: &mut sqlx::PgConnection,
-        principal: &Principal,
+        caller: &Caller,
         card: &CardRow,
         branch_code: Option<&str>,
     ) -> Result<()> {
-        match principal.client_kind {
+        match caller.client_kind {
             ClientKind::Bank => {
-                check_issuing_bank(principal, &card.bank_code)?;
+                check_issuing_bank(caller, &card.bank_code)?;
                 let branch_ok = branch_code.is_some_and(|b| {
                     (1..=20).contains(&b.len()) && b.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
                 });
@@ -97,7 +90,7 @@ impl Cards<'_> {
                 }
             }
             ClientKind::Institution => {
-                let code = principal.institution_code.as_deref().unwrap_or_default();
+                let code = caller.institution_code.as_deref().unwrap_or_default();
                 let offers = institutions::find(conn, code).await?.is_some_and(|i| i.offers_activation);
                 if !offers {
                     return Err(Error::forbidden(
@@ -115,10 +108,10 @@ impl Cards<'_> {
     async fn activation_effective_at(
         &self,
         conn: &mut sqlx::PgConnection,
-        principal: &Principal,
+        caller: &Caller,
         card: &CardRow,
     ) -> Result<chrono::DateTime<chrono::Utc>> {
-        if principal.client_kind == ClientKind::Bank {
+        if caller.client_kind == ClientKind::Bank {
             let bank = banks::find(conn, &card.bank_code).await?;
             if bank.is_some_and(|b| b.activation_effect == "next_working_day") {
                 return Ok(self.start_of_next_working_day());

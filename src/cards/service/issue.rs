@@ -12,23 +12,16 @@ use crate::domain::PersonNo;
 use crate::params;
 use crate::persons;
 use crate::platform::audit::Subject;
-use crate::platform::caller::{Principal, Scope};
+use crate::platform::caller::Caller;
 use crate::platform::error::{Error, Result, ResultExt};
 use crate::registries::banks;
 
 impl Cards<'_> {
     /// Issues a card from `bank_code` to a person who has no usable card (hall, or that bank).
-    pub async fn issue_card(
-        &self,
-        principal: &Principal,
-        request_id: Option<String>,
-        person_no: &PersonNo,
-        bank_code: &str,
-    ) -> Result<CardRow> {
-        principal.require(Scope::CardsIssue)?;
+    pub async fn issue_card(&self, caller: &Caller, person_no: &PersonNo, bank_code: &str) -> Result<CardRow> {
         let bank_code = bank_code.trim().to_ascii_uppercase();
-        check_issuing_bank(principal, &bank_code)?;
-        let actor = principal.actor(request_id);
+        check_issuing_bank(caller, &bank_code)?;
+        let actor = caller.actor().clone();
         let mut tx = self.pool.begin().await?;
         let person =
             persons::find_for_update(&mut tx, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;

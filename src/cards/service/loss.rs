@@ -8,7 +8,7 @@ use super::{PresentedIdentity, check_identity, check_issuing_bank, ensure_step, 
 use crate::cards::CardAction;
 use crate::cards::store::{self as store, CardRow};
 use crate::domain::CardNo;
-use crate::platform::caller::{Principal, Scope};
+use crate::platform::caller::{Caller, Scope};
 use crate::platform::error::Result;
 
 /// Which loss report.
@@ -22,50 +22,46 @@ impl Cards<'_> {
     /// Reports a card lost, with the holder's identity.
     pub async fn report_loss(
         &self,
-        principal: &Principal,
-        request_id: Option<String>,
+        caller: &Caller,
         card_no: &CardNo,
         kind: LossKind,
         holder: &PresentedIdentity,
     ) -> Result<CardRow> {
         let action = match kind {
             LossKind::Temporary => {
-                principal.require(Scope::CardsLossTemporary)?;
+                caller.require(Scope::CardsLossTemporary)?;
                 CardAction::ReportTemporaryLoss
             }
             LossKind::Formal => {
-                principal.require(Scope::CardsLossFormal)?;
+                caller.require(Scope::CardsLossFormal)?;
                 CardAction::ReportFormalLoss
             }
         };
-        self.identified_card_step(principal, request_id, card_no, action, holder).await
+        self.identified_card_step(caller, card_no, action, holder).await
     }
 
     /// Cancels a temporary loss (the card was found), with the holder's identity.
     pub async fn cancel_temporary_loss(
         &self,
-        principal: &Principal,
-        request_id: Option<String>,
+        caller: &Caller,
         card_no: &CardNo,
         holder: &PresentedIdentity,
     ) -> Result<CardRow> {
-        principal.require(Scope::CardsLossTemporary)?;
-        self.identified_card_step(principal, request_id, card_no, CardAction::CancelTemporaryLoss, holder).await
+        self.identified_card_step(caller, card_no, CardAction::CancelTemporaryLoss, holder).await
     }
 
     async fn identified_card_step(
         &self,
-        principal: &Principal,
-        request_id: Option<String>,
+        caller: &Caller,
         card_no: &CardNo,
         action: CardAction,
         holder: &PresentedIdentity,
     ) -> Result<CardRow> {
-        let actor = principal.actor(request_id);
+        let actor = caller.actor().clone();
         let mut tx = self.pool.begin().await?;
         let mut card = load_for_update(&mut tx, card_no).await?;
         ensure_step(&card, action)?;
-        check_issuing_bank(principal, &card.bank_code)?;
+        check_issuing_bank(caller, &card.bank_code)?;
         let person = holder_of(&mut tx, &card).await?;
         check_identity(&person, holder, self.clock.today())?;
         let reason = match action {
@@ -73,7 +69,7 @@ impl Cards<'_> {
             CardAction::CancelTemporaryLoss => "temporary loss cancelled: card found",
             _ => "formal loss reported",
         };
-        let details = json!({ "channel": principal.client_kind.as_str() });
+        let details = json!({ "channel": caller.client_kind.as_str() });
         self.move_card(&mut tx, &actor, &mut card, action, reason, details).await?;
         tx.commit().await?;
         Ok(card)

@@ -14,7 +14,7 @@ use crate::domain::{CardNo, CardPassword};
 use crate::params;
 use crate::persons::refuse_if_transferred_out;
 use crate::platform::audit::Subject;
-use crate::platform::caller::{Actor, Principal, Scope};
+use crate::platform::caller::{Actor, Caller};
 use crate::platform::error::{Error, Result};
 
 /// The answer to a password check.
@@ -27,27 +27,23 @@ impl Cards<'_> {
     /// Checks a card password (institutions, terminals).
     pub async fn verify_card_password(
         &self,
-        principal: &Principal,
-        request_id: Option<String>,
+        caller: &Caller,
         card_no: &CardNo,
         password: SecretString,
     ) -> Result<PasswordCheck> {
-        principal.require(Scope::CardsVerifyPassword)?;
-        self.check_password(&principal.actor(request_id), card_no, password).await?;
+        self.check_password(&caller.actor().clone(), card_no, password).await?;
         Ok(PasswordCheck { verified: true })
     }
 
     /// Changes the password: the old one is checked like any attempt.
     pub async fn change_card_password(
         &self,
-        principal: &Principal,
-        request_id: Option<String>,
+        caller: &Caller,
         card_no: &CardNo,
         old: SecretString,
         new: SecretString,
     ) -> Result<()> {
-        principal.require(Scope::CardsPassword)?;
-        let actor = principal.actor(request_id);
+        let actor = caller.actor().clone();
         // The attempt counter lives outside any transaction (a wrong try must count even if the
         // request fails later); the change itself re-locks the card and checks it again.
         self.check_password(&actor, card_no, old).await?;
@@ -57,14 +53,12 @@ impl Cards<'_> {
     /// Resets the password at the hall with the holder's identity verified; unlocks it.
     pub async fn reset_card_password(
         &self,
-        principal: &Principal,
-        request_id: Option<String>,
+        caller: &Caller,
         card_no: &CardNo,
         holder: &PresentedIdentity,
         new: SecretString,
     ) -> Result<()> {
-        principal.require(Scope::CardsPasswordReset)?;
-        let actor = principal.actor(request_id);
+        let actor = caller.actor().clone();
         self.set_new_password(&actor, card_no, Some(holder), new, "card.password_reset").await
     }
 

@@ -14,7 +14,7 @@ use crate::domain::CardNo;
 use crate::params;
 use crate::persons::refuse_if_transferred_out;
 use crate::platform::audit::Subject;
-use crate::platform::caller::{Principal, Scope};
+use crate::platform::caller::Caller;
 use crate::platform::error::{Error, Result, ResultExt};
 
 /// Why a card is replaced.
@@ -43,18 +43,16 @@ impl Cards<'_> {
     /// Orders a replacement for a lost, damaged or expiring card; returns `(old, new)`.
     pub async fn replace_card(
         &self,
-        principal: &Principal,
-        request_id: Option<String>,
+        caller: &Caller,
         card_no: &CardNo,
         reason: ReplacementReason,
         holder: &PresentedIdentity,
     ) -> Result<(CardRow, CardRow)> {
-        principal.require(Scope::CardsReplace)?;
-        let actor = principal.actor(request_id);
+        let actor = caller.actor().clone();
         let today = self.clock.today();
         let mut tx = self.pool.begin().await?;
         let mut old = load_for_update(&mut tx, card_no).await?;
-        check_issuing_bank(principal, &old.bank_code)?;
+        check_issuing_bank(caller, &old.bank_code)?;
         if let Some(by) = &old.replaced_by {
             return Err(Error::conflict(
                 "card.already_replaced",
@@ -113,18 +111,11 @@ impl Cards<'_> {
     }
 
     /// Moves a replacement card's fulfilment one step on (hall or issuing bank).
-    pub async fn advance_fulfilment(
-        &self,
-        principal: &Principal,
-        request_id: Option<String>,
-        card_no: &CardNo,
-        step: &str,
-    ) -> Result<CardRow> {
-        principal.require(Scope::CardsReplace)?;
-        let actor = principal.actor(request_id);
+    pub async fn advance_fulfilment(&self, caller: &Caller, card_no: &CardNo, step: &str) -> Result<CardRow> {
+        let actor = caller.actor().clone();
         let mut tx = self.pool.begin().await?;
         let mut card = load_for_update(&mut tx, card_no).await?;
-        check_issuing_bank(principal, &card.bank_code)?;
+        check_issuing_bank(caller, &card.bank_code)?;
         let current = card.fulfilment.clone().ok_or_else(|| {
             Error::conflict("card.no_fulfilment", "only replacement cards go through fulfilment", params! {})
         })?;

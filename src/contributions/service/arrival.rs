@@ -16,7 +16,7 @@ use crate::params;
 use crate::persons;
 use crate::persons::InsuredStatus;
 use crate::platform::audit::Subject;
-use crate::platform::caller::{Principal, Scope};
+use crate::platform::caller::Caller;
 use crate::platform::clock::china_offset;
 use crate::platform::error::{Error, Result};
 use crate::platform::idempotency::{IdempotentRequest, StoredResponse};
@@ -33,25 +33,21 @@ impl Contributions<'_> {
     /// The tax bureau's arrival confirmation.
     pub async fn confirm_arrival(
         &self,
-        principal: &Principal,
-        request_id: Option<String>,
+        caller: &Caller,
         payment_id: Uuid,
         idempotency: &IdempotentRequest,
     ) -> Result<StoredResponse> {
-        principal.require(Scope::ContributionsArrive)?;
-        self.arrive_one(principal, request_id, payment_id, None, idempotency).await
+        self.arrive_one(caller, payment_id, None, idempotency).await
     }
 
     /// The hall's manual arrival with the bank receipt, after the configured working days.
     pub async fn manual_arrival(
         &self,
-        principal: &Principal,
-        request_id: Option<String>,
+        caller: &Caller,
         payment_id: Uuid,
         receipt_no: &str,
         idempotency: &IdempotentRequest,
     ) -> Result<StoredResponse> {
-        principal.require(Scope::ContributionsManualArrival)?;
         let receipt_no = receipt_no.trim();
         if receipt_no.is_empty() || receipt_no.len() > 64 {
             return Err(Error::invalid_field(
@@ -60,20 +56,19 @@ impl Contributions<'_> {
                 "a receipt number has 1 to 64 characters",
             ));
         }
-        self.arrive_one(principal, request_id, payment_id, Some(receipt_no), idempotency).await
+        self.arrive_one(caller, payment_id, Some(receipt_no), idempotency).await
     }
 
     async fn arrive_one(
         &self,
-        principal: &Principal,
-        request_id: Option<String>,
+        caller: &Caller,
         payment_id: Uuid,
         receipt_no: Option<&str>,
         idempotency: &IdempotentRequest,
     ) -> Result<StoredResponse> {
-        let actor = principal.actor(request_id);
+        let actor = caller.actor().clone();
         let mut tx = self.pool.begin().await?;
-        if let Some(stored) = self.claim_idempotency(&mut tx, principal, idempotency).await? {
+        if let Some(stored) = self.claim_idempotency(&mut tx, caller, idempotency).await? {
             return Ok(stored);
         }
         let payment = store::find_for_update(&mut tx, payment_id)
@@ -110,7 +105,7 @@ impl Contributions<'_> {
             ..payment
         };
         let response = StoredResponse::new(200, serde_json::to_value(PaymentView::from(arrived))?);
-        self.complete_idempotency(&mut tx, principal, idempotency, &response).await?;
+        self.complete_idempotency(&mut tx, caller, idempotency, &response).await?;
         tx.commit().await?;
         Ok(response)
     }

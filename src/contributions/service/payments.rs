@@ -15,7 +15,7 @@ use crate::params;
 use crate::persons;
 use crate::persons::refuse_if_transferred_out;
 use crate::platform::audit::Subject;
-use crate::platform::caller::{ClientKind, Principal, Scope};
+use crate::platform::caller::{Caller, ClientKind};
 use crate::platform::error::{Error, Result, ResultExt};
 use crate::platform::idempotency::{IdempotentRequest, StoredResponse};
 
@@ -112,16 +112,14 @@ impl Contributions<'_> {
     /// Records a payment for exactly the outstanding amount of its periods.
     pub async fn pay_contribution(
         &self,
-        principal: &Principal,
-        request_id: Option<String>,
+        caller: &Caller,
         payment: PaymentRequest,
         idempotency: &IdempotentRequest,
     ) -> Result<StoredResponse> {
-        principal.require(Scope::ContributionsPay)?;
-        check_shape(principal, &payment, self.clock.now())?;
-        let actor = principal.actor(request_id);
+        check_shape(caller, &payment, self.clock.now())?;
+        let actor = caller.actor().clone();
         let mut tx = self.pool.begin().await?;
-        if let Some(stored) = self.claim_idempotency(&mut tx, principal, idempotency).await? {
+        if let Some(stored) = self.claim_idempotency(&mut tx, caller, idempotency).await? {
             return Ok(stored);
         }
         let person = persons::find_for_update(&mut tx, &payment.person_no)
@@ -139,7 +137,7 @@ impl Contributions<'_> {
             paid_at: payment.paid_at,
             channel: payment.channel.as_str().to_owned(),
             reference: payment.reference.clone(),
-            client_id: principal.client_id.clone(),
+            client_id: caller.client_id.clone(),
             state: "paid".into(),
             arrived_at: None,
             arrival_kind: None,
@@ -156,14 +154,14 @@ impl Contributions<'_> {
         let details = json!({ "payment_id": row.payment_id, "periods": row.periods, "amount": row.amount });
         self.audit(&mut tx, &actor, "contribution.payment", Some(subject), details).await?;
         let response = StoredResponse::new(201, serde_json::to_value(PaymentView::from(row))?);
-        self.complete_idempotency(&mut tx, principal, idempotency, &response).await?;
+        self.complete_idempotency(&mut tx, caller, idempotency, &response).await?;
         tx.commit().await?;
         Ok(response)
     }
 }
 
 /// What can be refused before touching the store.
-fn check_shape(principal: &Principal, payment: &PaymentRequest, now: DateTime<Utc>) -> Result<()> {
+fn check_shape(caller: &Caller, payment: &PaymentRequest, now: DateTime<Utc>) -> Result<()> {
     if payment.periods.is_empty() || payment.periods.len() > 120 {
         return Err(Error::invalid_field("contribution.periods", "periods", "name 1 to 120 periods"));
     }
@@ -183,11 +181,11 @@ fn check_shape(principal: &Principal, payment: &PaymentRequest, now: DateTime<Ut
     if reference.is_empty() || reference.len() > 64 {
         return Err(Error::invalid_field("contribution.reference", "reference", "a reference has 1 to 64 characters"));
     }
-    if !payment.channel.fits(principal.client_kind) {
+    if !payment.channel.fits(caller.client_kind) {
         return Err(Error::invalid_field(
             "contribution.channel",
             "channel",
-            format!("a {} client does not post {} payments", principal.client_kind.as_str(), payment.channel.as_str()),
+            format!("a {} client does not post {} payments", caller.client_kind.as_str(), payment.channel.as_str()),
         ));
     }
     Ok(())

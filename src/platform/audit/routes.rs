@@ -9,7 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::platform::audit::store::{AuditFilter, AuditRow};
-use crate::platform::caller::Principal;
+use crate::platform::caller::Caller;
 use crate::platform::error::Error;
 use crate::platform::http::AppState;
 use crate::platform::http::extract::{Json, Query};
@@ -94,7 +94,7 @@ pub struct AuditPage {
 )]
 async fn list(
     State(state): State<AppState>,
-    principal: Principal,
+    _admitted: Caller,
     Query(query): Query<AuditQuery>,
 ) -> Result<Json<AuditPage>, Error> {
     let limit = Limit::parse(query.limit)?;
@@ -108,7 +108,7 @@ async fn list(
         before_id,
         limit: limit.fetch(),
     };
-    let rows = state.core.audit_events(&principal, &filter).await?;
+    let rows = state.core.audit_events(&filter).await?;
     let (rows, next_cursor) = limit.page(rows, |r| r.id.to_string());
     Ok(Json(AuditPage { items: rows.into_iter().map(Into::into).collect(), next_cursor }))
 }

@@ -1,10 +1,9 @@
 //! Extractors whose rejections are problems with stable codes, never axum's plain text: JSON
-//! bodies, path and query values, the bearer principal and the request id.
+//! bodies (plain and idempotent), path and query values.
 
 use axum::body::Bytes;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
-use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -59,19 +58,6 @@ pub struct Query<T>(pub T);
 impl From<QueryRejection> for Error {
     fn from(rejection: QueryRejection) -> Self {
         Error::Malformed { code: "request.bad_query", detail: rejection.body_text() }
-    }
-}
-
-/// The request id (`x-request-id`, generated when the client sent none).
-#[derive(Debug, Clone)]
-pub struct RequestId(pub Option<String>);
-
-impl<S: Send + Sync> FromRequestParts<S> for RequestId {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
-        Ok(Self(id))
     }
 }
 

@@ -28,6 +28,7 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
     ("auth.missing_token", "缺少访问令牌", "A bearer token is required"),
     ("auth.invalid_token", "访问令牌无效或已过期", "The bearer token is invalid, expired or revoked"),
     ("auth.insufficient_scope", "当前渠道或岗位无权办理此业务", "This channel or role may not do this"),
+    ("auth.operation_unlisted", "此业务未对令牌开放", "This operation is not open to tokens"),
     ("oauth.invalid_client", "客户端身份验证失败", "Client authentication failed"),
     ("oauth.invalid_scope", "申请的权限范围无效", "The requested scope is invalid"),
     ("oauth.invalid_request", "令牌请求缺少必要参数", "The token request is missing a parameter"),

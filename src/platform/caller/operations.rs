@@ -1,0 +1,59 @@
+//! Which scope each operation needs: the one table the caller extractor checks before a
+//! handler parses anything, so a client without the right gets 403 even when its body is also
+//! malformed. An operation names the scopes any one of which admits the caller; an empty list
+//! admits any authenticated caller (the service then narrows it, e.g. a bank to its own
+//! cards). A route missing here is refused (fail closed); a test keeps the table complete.
+
+use axum::http::Method;
+
+use super::Scope;
+use Scope::*;
+
+/// `(method, route template, scopes any one of which admits)`.
+const OPERATIONS: &[(Method, &str, &[Scope])] = &[
+    (Method::POST, "/v1/staff/sessions", &[StaffSessionsOpen]),
+    (Method::DELETE, "/v1/staff/sessions/current", &[]),
+    (Method::DELETE, "/v1/oauth/token", &[]),
+    (Method::GET, "/v1/audit-events", &[AuditRead]),
+    (Method::GET, "/v1/banks", &[]),
+    (Method::GET, "/v1/institutions", &[]),
+    (Method::GET, "/v1/persons", &[PersonsRead]),
+    (Method::POST, "/v1/persons", &[PersonsEnrol]),
+    (Method::GET, "/v1/persons/{person_no}", &[PersonsRead]),
+    (Method::GET, "/v1/persons/{person_no}/status-transitions", &[PersonsRead]),
+    (Method::POST, "/v1/persons/{person_no}/status-transitions", &[PersonsStatus]),
+    (Method::GET, "/v1/persons/{person_no}/contributions", &[PersonsRead]),
+    (Method::PUT, "/v1/persons/{person_no}/contribution-base", &[PersonsEnrol]),
+    (Method::GET, "/v1/persons/{person_no}/cards", &[PersonsRead]),
+    (Method::POST, "/v1/persons/{person_no}/cards", &[CardsIssue]),
+    (Method::GET, "/v1/persons/{person_no}/account", &[PersonsRead]),
+    (Method::GET, "/v1/persons/{person_no}/account/entries", &[PersonsRead]),
+    (Method::POST, "/v1/persons/{person_no}/account/adjustments", &[AccountsAdjust]),
+    (Method::POST, "/v1/account-adjustments/{id}/approval", &[AccountsAdjust]),
+    (Method::POST, "/v1/account-adjustments/{id}/rejection", &[AccountsAdjust]),
+    (Method::POST, "/v1/contribution-payments", &[ContributionsPay]),
+    (Method::POST, "/v1/contribution-payments/{id}/arrival", &[ContributionsArrive]),
+    (Method::POST, "/v1/contribution-payments/{id}/manual-arrival", &[ContributionsManualArrival]),
+    (Method::GET, "/v1/cards/{card_no}", &[]),
+    (Method::GET, "/v1/cards/{card_no}/transitions", &[]),
+    (Method::POST, "/v1/cards/{card_no}/activation", &[CardsActivate]),
+    (Method::POST, "/v1/cards/{card_no}/loss-reports", &[CardsLossTemporary, CardsLossFormal]),
+    (Method::DELETE, "/v1/cards/{card_no}/loss-reports", &[CardsLossTemporary]),
+    (Method::POST, "/v1/cards/{card_no}/replacements", &[CardsReplace]),
+    (Method::POST, "/v1/cards/{card_no}/fulfilment", &[CardsReplace]),
+    (Method::POST, "/v1/cards/{card_no}/freeze", &[CardsFreeze]),
+    (Method::DELETE, "/v1/cards/{card_no}/freeze", &[CardsFreeze]),
+    (Method::PUT, "/v1/cards/{card_no}/password", &[CardsPassword]),
+    (Method::POST, "/v1/cards/{card_no}/password/reset", &[CardsPasswordReset]),
+    (Method::POST, "/v1/cards/{card_no}/password/verifications", &[CardsVerifyPassword]),
+];
+
+/// The scopes that admit a caller to `method route`, or `None` for an operation not listed.
+pub fn admitting_scopes(method: &Method, route: &str) -> Option<&'static [Scope]> {
+    OPERATIONS.iter().find(|(m, r, _)| m == method && *r == route).map(|(_, _, scopes)| *scopes)
+}
+
+/// Every listed operation as `(method, route)`, for the test that keeps the table complete.
+pub fn listed() -> impl Iterator<Item = (&'static Method, &'static str)> {
+    OPERATIONS.iter().map(|(m, r, _)| (m, *r))
+}
