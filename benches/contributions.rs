@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::TimeZone;
-use medcard::contributions::{Arrival, Contributions};
+use medcard::contributions::{Arrival, ArrivalKind, Contributions};
 use medcard::ledger::Ledger;
 use medcard::platform::caller::Actor;
 use medcard::platform::clock::{SettableClock, china_offset};
@@ -50,7 +50,7 @@ async fn main() -> anyhow::Result<()> {
     let actor = Actor::system("bench");
     let started = Instant::now();
     let mut tx = pool.begin().await?;
-    let arrival = Arrival { at: clock_now(&clock), kind: "automatic", receipt_no: None, actor: &actor };
+    let arrival = Arrival { at: clock_now(&clock), kind: ArrivalKind::Automatic, receipt_no: None, actor: &actor };
     let outcome = contributions.arrive_payments(&mut tx, &ids, &arrival).await?;
     tx.commit().await?;
     report("allocation run: arrive + ledger entries", outcome.allocations, started.elapsed().as_secs_f64());

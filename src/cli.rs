@@ -18,6 +18,7 @@ use crate::platform::caller::{Actor, ClientKind, Role};
 use crate::platform::clock::SystemClock;
 use crate::platform::config::Settings;
 use crate::platform::db::{self, Database};
+use crate::platform::error::{Error, Result};
 use crate::registries::{NewInstitution, Registries};
 use crate::startup::Application;
 
@@ -152,84 +153,87 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Migrate => with_core(settings, |_| async { Ok(()) }).await,
         Command::Client { command: ClientCommand::Create { kind, name, bank, institution } } => {
-            with_core(settings, |core| async move {
-                let binding = ClientBinding { bank_code: bank, institution_code: institution };
-                let client = Auth::new(&core).register_client(&Actor::system("cli"), kind, &name, &binding).await?;
-                print_json(&json!({
-                    "client_id": client.client_id,
-                    "client_secret": client.client_secret.expose(),
-                    "kind": client.kind,
-                    "name": client.name,
-                }));
-                Ok(())
-            })
-            .await
+            let binding = ClientBinding { bank_code: bank, institution_code: institution };
+            with_core(settings, |core| create_client(core, kind, name, binding)).await
         }
         Command::Institution { command: InstitutionCommand::Create { code, name, kind, offers_activation } } => {
-            with_core(settings, |core| async move {
-                let new = NewInstitution { code, name, kind, offers_activation };
-                let row = Registries::new(&core).create_institution(&Actor::system("cli"), new).await?;
-                print_json(&json!({
-                    "institution_code": row.institution_code,
-                    "name": row.name,
-                    "kind": row.kind,
-                    "offers_activation": row.offers_activation,
-                }));
-                Ok(())
-            })
-            .await
+            let new = NewInstitution { code, name, kind, offers_activation };
+            with_core(settings, |core| create_institution(core, new)).await
         }
-        Command::Ledger { command: LedgerCommand::Check } => {
-            with_core(settings, |core| async move {
-                let check = Ledger::new(&core).check_ledger().await?;
-                println!("checked {} accounts and {} entries", check.accounts, check.entries);
-                if check.mismatched.is_empty() {
-                    println!("ok: every balance equals the sum of its entries and none is negative");
-                    return Ok(());
-                }
-                for m in &check.mismatched {
-                    let last = m.last_balance_after.map_or("none".to_owned(), |b| Money::from_fen(b).to_string());
-                    println!(
-                        "MISMATCH {}: balance {} but entries sum to {} (last entry's balance after: {last})",
-                        m.person_no,
-                        Money::from_fen(m.balance),
-                        Money::from_fen(m.sum_of_entries),
-                    );
-                }
-                Err(crate::platform::error::Error::Internal(anyhow::anyhow!(
-                    "{} account(s) do not reconcile",
-                    check.mismatched.len()
-                )))
-            })
-            .await
-        }
-        Command::Jobs { command: JobsCommand::Run } => {
-            with_core(settings, |core| async move {
-                let done = crate::jobs::run_all_once(&core).await;
-                let rows: serde_json::Map<String, serde_json::Value> =
-                    done.into_iter().map(|(job, rows)| (job.name().to_owned(), json!(rows))).collect();
-                print_json(&serde_json::Value::Object(rows));
-                Ok(())
-            })
-            .await
-        }
+        Command::Ledger { command: LedgerCommand::Check } => with_core(settings, check_ledger).await,
+        Command::Jobs { command: JobsCommand::Run } => with_core(settings, run_jobs).await,
         Command::Staff { command: StaffCommand::Create { username, role } } => {
             let password = staff_password()?;
-            with_core(settings, |core| async move {
-                let staff = Auth::new(&core).create_staff(&Actor::system("cli"), &username, role, password).await?;
-                print_json(&json!({ "staff_id": staff.staff_id, "username": staff.username, "role": staff.role }));
-                Ok(())
-            })
-            .await
+            with_core(settings, |core| create_staff(core, username, role, password)).await
         }
     }
+}
+
+/// `client create`: registers a client and prints its one-time secret.
+async fn create_client(core: Core, kind: ClientKind, name: String, binding: ClientBinding) -> Result<()> {
+    let client = Auth::new(&core).register_client(&Actor::system("cli"), kind, &name, &binding).await?;
+    print_json(&json!({
+        "client_id": client.client_id,
+        "client_secret": client.client_secret.expose(),
+        "kind": client.kind,
+        "name": client.name,
+    }));
+    Ok(())
+}
+
+/// `institution create`.
+async fn create_institution(core: Core, new: NewInstitution) -> Result<()> {
+    let row = Registries::new(&core).create_institution(&Actor::system("cli"), new).await?;
+    print_json(&json!({
+        "institution_code": row.institution_code,
+        "name": row.name,
+        "kind": row.kind,
+        "offers_activation": row.offers_activation,
+    }));
+    Ok(())
+}
+
+/// `ledger check`: prints what it checked and every account that does not reconcile.
+async fn check_ledger(core: Core) -> Result<()> {
+    let check = Ledger::new(&core).check_ledger().await?;
+    println!("checked {} accounts and {} entries", check.accounts, check.entries);
+    if check.mismatched.is_empty() {
+        println!("ok: every balance equals the sum of its entries and none is negative");
+        return Ok(());
+    }
+    for m in &check.mismatched {
+        let last = m.last_balance_after.map_or("none".to_owned(), |b| Money::from_fen(b).to_string());
+        println!(
+            "MISMATCH {}: balance {} but entries sum to {} (last entry's balance after: {last})",
+            m.person_no,
+            Money::from_fen(m.balance),
+            Money::from_fen(m.sum_of_entries),
+        );
+    }
+    Err(Error::Internal(anyhow::anyhow!("{} account(s) do not reconcile", check.mismatched.len())))
+}
+
+/// `jobs run`: every job once, printing the rows each changed.
+async fn run_jobs(core: Core) -> Result<()> {
+    let done = crate::jobs::run_all_once(&core).await;
+    let rows: serde_json::Map<String, serde_json::Value> =
+        done.into_iter().map(|(job, rows)| (job.name().to_owned(), json!(rows))).collect();
+    print_json(&serde_json::Value::Object(rows));
+    Ok(())
+}
+
+/// `staff create`.
+async fn create_staff(core: Core, username: String, role: Role, password: SecretString) -> Result<()> {
+    let staff = Auth::new(&core).create_staff(&Actor::system("cli"), &username, role, password).await?;
+    print_json(&json!({ "staff_id": staff.staff_id, "username": staff.username, "role": staff.role }));
+    Ok(())
 }
 
 /// Opens and migrates the database, runs `work`, and closes everything again.
 async fn with_core<F, Fut>(settings: Settings, work: F) -> anyhow::Result<()>
 where
     F: FnOnce(Core) -> Fut,
-    Fut: std::future::Future<Output = crate::platform::error::Result<()>>,
+    Fut: std::future::Future<Output = Result<()>>,
 {
     let database = Database::open(&settings.database).await?;
     let outcome = async {

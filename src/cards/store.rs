@@ -169,42 +169,17 @@ pub async fn clear_password_failures(conn: &mut PgConnection, card_no: &CardNo) 
     Ok(())
 }
 
-/// Lapses every temporary loss whose protection ended before `today`, writing one history row
-/// per card, in one statement. Rows another instance is lapsing right now are skipped.
-pub async fn lapse_temporary_losses(
-    conn: &mut PgConnection,
-    today: NaiveDate,
-    now: DateTime<Utc>,
-) -> sqlx::Result<u64> {
-    // Rows a request holds right now are skipped; the next run (a minute later) takes them.
-    let lapsed: i64 = sqlx::query_scalar(
-        "WITH due AS (
-             SELECT c.card_no FROM cards c JOIN persons p ON p.person_no = c.person_no
-              WHERE c.state = 'temporarily_lost' AND c.temporary_loss_until < $1
-                AND p.status <> 'transferred_out'
-              FOR UPDATE OF c SKIP LOCKED
-         ), lapsed AS (
-             UPDATE cards c SET state = 'active', temporary_loss_until = NULL, state_changed_at = $2
-               FROM due WHERE c.card_no = due.card_no AND c.state = 'temporarily_lost'
-             RETURNING c.card_no, c.person_no
-         ), history AS (
-             INSERT INTO card_transitions (card_no, person_no, from_state, to_state, reason_code, reason,
-                                           actor_kind, actor_id, channel, occurred_at)
-             SELECT card_no, person_no, 'temporarily_lost', 'active', 'temporary_loss_lapsed',
-                    'temporary loss not made formal in time', 'system', 'temporary_loss_lapse', 'system', $2
-               FROM lapsed
-         ), audit AS (
-             INSERT INTO audit_events (occurred_at, actor_kind, actor_id, channel, action, subject_kind, subject_id,
-                                       details)
-             SELECT $2, 'system', 'temporary_loss_lapse', 'system', 'card.temporary_loss_lapsed', 'card', card_no,
-                    jsonb_build_object('person_no', person_no, 'today', $1::date)
-               FROM lapsed
-         )
-         SELECT count(*) FROM lapsed",
+/// Locks the cards whose temporary loss protection ended before `today` (holders still insured
+/// here). Rows another instance is lapsing right now are skipped; the next run takes them.
+pub async fn lock_lapsing(conn: &mut PgConnection, today: NaiveDate) -> sqlx::Result<Vec<CardRow>> {
+    sqlx::query_as(
+        "SELECT c.* FROM cards c JOIN persons p ON p.person_no = c.person_no
+          WHERE c.state = 'temporarily_lost' AND c.temporary_loss_until < $1
+            AND p.status <> 'transferred_out'
+          ORDER BY c.card_no
+          FOR UPDATE OF c SKIP LOCKED",
     )
     .bind(today)
-    .bind(now)
-    .fetch_one(conn)
-    .await?;
-    Ok(lapsed as u64)
+    .fetch_all(conn)
+    .await
 }

@@ -5,11 +5,13 @@
 mod routes;
 mod service;
 mod store;
+mod types;
 
 pub use routes::router;
+pub use service::PaymentRequest;
 pub use service::arrival::ArrivalOutcome;
-pub use service::{PaymentChannel, PaymentRequest, PaymentView};
 pub use store::payments::Arrival;
+pub use types::{ArrivalKind, ContributionState, Payment, PaymentChannel, PaymentState};
 
 crate::service! {
     /// The contribution operations and jobs.

@@ -3,6 +3,7 @@
 
 use super::Contributions;
 use axum::extract::State;
+use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -11,16 +12,15 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::contributions::store::contributions::ContributionRow;
-use crate::contributions::{PaymentChannel, PaymentRequest, PaymentView};
-use crate::domain::Money;
+use crate::contributions::{ArrivalKind, ContributionState, Payment, PaymentChannel, PaymentRequest, PaymentState};
+use crate::domain::{Money, PersonNo};
 use crate::persons::{Disclosure, PersonRecord};
 use crate::persons::{PersonResponse, parse_person_no};
 use crate::platform::caller::Caller;
 use crate::platform::error::Error;
 use crate::platform::http::AppState;
-use crate::platform::http::extract::{Idempotent, Json, Path, Query};
+use crate::platform::http::extract::{Idempotent, Json, Path, Query, Replayable};
 use crate::platform::http::paging::Limit;
-use crate::platform::idempotency::StoredResponse;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -49,13 +49,13 @@ pub struct ContributionResponse {
     #[schema(value_type = String)]
     pub allocation: Money,
     /// `due`, `paid` (awaiting arrival) or `arrived`.
-    pub state: String,
+    pub state: ContributionState,
     pub payment_id: Option<Uuid>,
     pub paid_at: Option<DateTime<Utc>>,
-    pub paid_channel: Option<String>,
+    pub paid_channel: Option<PaymentChannel>,
     pub arrived_at: Option<DateTime<Utc>>,
     /// `automatic` or `manual`.
-    pub arrival_kind: Option<String>,
+    pub arrival_kind: Option<ArrivalKind>,
 }
 
 impl From<ContributionRow> for ContributionResponse {
@@ -73,6 +73,43 @@ impl From<ContributionRow> for ContributionResponse {
             paid_channel: r.paid_channel,
             arrived_at: r.arrived_at,
             arrival_kind: r.arrival_kind,
+        }
+    }
+}
+
+/// A payment as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PaymentView {
+    pub payment_id: Uuid,
+    pub person_no: String,
+    pub periods: Vec<String>,
+    #[schema(value_type = String, example = "512.00")]
+    pub amount: Money,
+    pub paid_at: DateTime<Utc>,
+    pub channel: PaymentChannel,
+    pub reference: String,
+    /// `paid` (awaiting arrival) or `arrived`.
+    pub state: PaymentState,
+    pub arrived_at: Option<DateTime<Utc>>,
+    /// `automatic` or `manual`.
+    pub arrival_kind: Option<ArrivalKind>,
+    pub receipt_no: Option<String>,
+}
+
+impl From<Payment> for PaymentView {
+    fn from(p: Payment) -> Self {
+        Self {
+            payment_id: p.payment_id,
+            person_no: p.person_no.to_string(),
+            periods: p.periods,
+            amount: p.amount,
+            paid_at: p.paid_at,
+            channel: p.channel,
+            reference: p.reference,
+            state: p.state,
+            arrived_at: p.arrived_at,
+            arrival_kind: p.arrival_kind,
+            receipt_no: p.receipt_no,
         }
     }
 }
@@ -214,7 +251,7 @@ async fn pay(
     State(state): State<AppState>,
     caller: Caller,
     Idempotent { request, body }: Idempotent<PaymentBody>,
-) -> Result<StoredResponse, Error> {
+) -> Result<Replayable<PaymentView>, Error> {
     let person_no = PersonNo::parse(&body.person_no)
         .ok_or_else(|| Error::invalid_field("person.person_no", "person_no", "4101 followed by 12 digits"))?;
     let payment = PaymentRequest {
@@ -227,7 +264,8 @@ async fn pay(
         })?,
         reference: body.reference.trim().to_owned(),
     };
-    Contributions::new(&state.core).pay_contribution(&caller, payment, &request).await
+    let outcome = Contributions::new(&state.core).pay_contribution(&caller, payment, &request).await?;
+    Ok(Replayable(StatusCode::CREATED, outcome.map(PaymentView::from)))
 }
 
 /// Confirm a payment arrived (tax bureau): credits the allocation and may end arrears.
@@ -248,8 +286,9 @@ async fn arrival(
     caller: Caller,
     Path(id): Path<Uuid>,
     Idempotent { request, body: ArrivalBody {} }: Idempotent<ArrivalBody>,
-) -> Result<StoredResponse, Error> {
-    Contributions::new(&state.core).confirm_arrival(&caller, id, &request).await
+) -> Result<Replayable<PaymentView>, Error> {
+    let outcome = Contributions::new(&state.core).confirm_arrival(&caller, id, &request).await?;
+    Ok(Replayable(StatusCode::OK, outcome.map(PaymentView::from)))
 }
 
 /// Post a manual arrival with the bank receipt (hall supervisor), once the payment has gone
@@ -271,8 +310,7 @@ async fn manual_arrival(
     caller: Caller,
     Path(id): Path<Uuid>,
     Idempotent { request, body }: Idempotent<ManualArrivalBody>,
-) -> Result<StoredResponse, Error> {
-    Contributions::new(&state.core).manual_arrival(&caller, id, &body.receipt_no, &request).await
+) -> Result<Replayable<PaymentView>, Error> {
+    let outcome = Contributions::new(&state.core).manual_arrival(&caller, id, &body.receipt_no, &request).await?;
+    Ok(Replayable(StatusCode::OK, outcome.map(PaymentView::from)))
 }
-
-use crate::domain::PersonNo;

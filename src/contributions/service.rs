@@ -6,13 +6,14 @@ mod arrears;
 pub mod arrival;
 mod payments;
 
-pub use payments::{PaymentChannel, PaymentRequest, PaymentView};
+pub use payments::PaymentRequest;
 
 use super::Contributions;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde_json::json;
 use sqlx::PgConnection;
 
+use super::ContributionState;
 use crate::contributions::store::contributions::{self as store, ContributionRow, Rates};
 use crate::domain::{InsuranceType, Money, Month, PersonNo};
 use crate::ledger;
@@ -118,7 +119,7 @@ impl Contributions<'_> {
             personal_part: personal,
             amount_due: employer + personal,
             allocation,
-            state: "due".into(),
+            state: ContributionState::Due,
             payment_id: None,
             paid_at: None,
             paid_channel: None,

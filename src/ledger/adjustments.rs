@@ -1,57 +1,29 @@
 //! Staff adjustments to personal accounts, with four eyes: one staff user requests, another
 //! approves with their own session, and only the approval posts the ledger entry.
 
-use super::Ledger;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
-use utoipa::ToSchema;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::EntryKind;
-use super::adjustments_store::{self as store, AdjustmentRow};
-use super::service::{EntryView, locked_account_of, refuse_if_frozen};
+use super::adjustments_store as store;
+use super::service::{locked_account_of, refuse_if_frozen};
+use super::store::EntryRow;
 use super::writer::{self, Movement};
+use super::{Adjustment, AdjustmentState, EntryKind, Ledger};
 use crate::domain::{Money, PersonNo};
 use crate::params;
 use crate::platform::audit::Subject;
 use crate::platform::caller::Caller;
 use crate::platform::error::{Error, Result};
-use crate::platform::idempotency::{IdempotentRequest, StoredResponse};
+use crate::platform::idempotency::{IdempotentRequest, Outcome};
 
-/// An adjustment request as shown.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AdjustmentView {
-    pub adjustment_id: Uuid,
-    pub person_no: String,
-    /// Signed: credits positive, debits negative.
-    #[schema(value_type = String, example = "-3.50")]
-    pub amount: Money,
-    pub reason: String,
-    pub requested_by: String,
-    pub requested_at: chrono::DateTime<chrono::Utc>,
-    /// `pending`, `approved` or `rejected`.
-    pub state: String,
-    pub decided_by: Option<String>,
-    pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The ledger entry an approval posted.
-    pub entry: Option<EntryView>,
-}
-
-impl AdjustmentView {
-    fn new(row: AdjustmentRow, entry: Option<EntryView>) -> Self {
-        Self {
-            adjustment_id: row.adjustment_id,
-            person_no: row.person_no.to_string(),
-            amount: row.amount,
-            reason: row.reason,
-            requested_by: row.requested_by,
-            requested_at: row.requested_at,
-            state: row.state,
-            decided_by: row.decided_by,
-            decided_at: row.decided_at,
-            entry,
-        }
-    }
+/// An adjustment and, once approved, the ledger entry it posted: what adjustment operations
+/// return (and what a retry of one replays).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AdjustmentOutcome {
+    pub adjustment: Adjustment,
+    pub entry: Option<EntryRow>,
 }
 
 impl Ledger<'_> {
@@ -63,7 +35,7 @@ impl Ledger<'_> {
         amount: Money,
         reason: &str,
         idempotency: &IdempotentRequest,
-    ) -> Result<StoredResponse> {
+    ) -> Result<Outcome<AdjustmentOutcome>> {
         let staff = adjusting_staff(caller)?;
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 500 || amount == Money::ZERO {
@@ -73,33 +45,39 @@ impl Ledger<'_> {
                 "a non-zero amount and a reason of 1 to 500 characters",
             ));
         }
-        let actor = caller.actor().clone();
-        let mut tx = self.pool.begin().await?;
-        if let Some(stored) = self.claim_idempotency(&mut tx, caller, idempotency).await? {
-            return Ok(stored);
-        }
-        let (status, _) = locked_account_of(&mut tx, person_no).await?;
+        let requested = NewAdjustment { person_no, amount, reason, staff };
+        self.idempotent(caller, idempotency, |mut tx| async move {
+            let adjustment = self.record_request(&mut tx, caller, requested).await?;
+            Ok((tx, AdjustmentOutcome { adjustment, entry: None }))
+        })
+        .await
+    }
+
+    async fn record_request(
+        &self,
+        conn: &mut PgConnection,
+        caller: &Caller,
+        requested: NewAdjustment<'_>,
+    ) -> Result<Adjustment> {
+        let (status, _) = locked_account_of(conn, requested.person_no).await?;
         refuse_if_frozen(status)?;
-        let row = AdjustmentRow {
+        let row = Adjustment {
             adjustment_id: Uuid::new_v4(),
-            person_no: person_no.clone(),
-            amount,
-            reason: reason.to_owned(),
-            requested_by: staff,
+            person_no: requested.person_no.clone(),
+            amount: requested.amount,
+            reason: requested.reason.to_owned(),
+            requested_by: requested.staff,
             requested_at: self.clock.now(),
-            state: "pending".into(),
+            state: AdjustmentState::Pending,
             decided_by: None,
             decided_at: None,
             entry_id: None,
         };
-        store::insert(&mut tx, &row).await?;
-        let subject = Subject { kind: "person", id: person_no.as_str() };
-        let details = json!({ "adjustment_id": row.adjustment_id, "amount": amount, "reason": reason });
-        self.audit(&mut tx, &actor, "account.adjustment_requested", Some(subject), details).await?;
-        let response = StoredResponse::new(201, serde_json::to_value(AdjustmentView::new(row, None))?);
-        self.complete_idempotency(&mut tx, caller, idempotency, &response).await?;
-        tx.commit().await?;
-        Ok(response)
+        store::insert(conn, &row).await?;
+        let subject = Subject { kind: "person", id: row.person_no.as_str() };
+        let details = json!({ "adjustment_id": row.adjustment_id, "amount": row.amount, "reason": row.reason });
+        self.audit(conn, caller.actor(), "account.adjustment_requested", Some(subject), details).await?;
+        Ok(row)
     }
 
     /// Approves a pending adjustment (not one's own) and posts its ledger entry, idempotently.
@@ -108,82 +86,89 @@ impl Ledger<'_> {
         caller: &Caller,
         id: Uuid,
         idempotency: &IdempotentRequest,
-    ) -> Result<StoredResponse> {
+    ) -> Result<Outcome<AdjustmentOutcome>> {
         let approver = adjusting_staff(caller)?;
-        let actor = caller.actor().clone();
-        let mut tx = self.pool.begin().await?;
-        if let Some(stored) = self.claim_idempotency(&mut tx, caller, idempotency).await? {
-            return Ok(stored);
-        }
-        let mut row = self.pending_for_decision(&mut tx, id, &approver).await?;
-        let (status, _) = locked_account_of(&mut tx, &row.person_no).await?;
+        self.idempotent(caller, idempotency, |mut tx| async move {
+            let outcome = self.post_approval(&mut tx, caller, id, approver).await?;
+            Ok((tx, outcome))
+        })
+        .await
+    }
+
+    async fn post_approval(
+        &self,
+        conn: &mut PgConnection,
+        caller: &Caller,
+        id: Uuid,
+        approver: String,
+    ) -> Result<AdjustmentOutcome> {
+        let mut row = self.pending_for_decision(conn, id, &approver).await?;
+        let (status, _) = locked_account_of(conn, &row.person_no).await?;
         refuse_if_frozen(status)?;
         let now = self.clock.now();
-        let reason = format!("{} (requested by {}, adjustment {id})", row.reason, row.requested_by);
         let movement = Movement {
             person_no: row.person_no.clone(),
             kind: EntryKind::Adjustment,
             amount: row.amount,
             period: None,
             payment_id: None,
-            reason: Some(reason),
+            reason: Some(format!("{} (requested by {}, adjustment {id})", row.reason, row.requested_by)),
             approver: Some(approver.clone()),
         };
-        let entry = writer::post(&mut tx, movement, &actor, now).await?;
-        if !store::decide(&mut tx, id, "approved", &approver, now, Some(entry.id)).await? {
+        let entry = writer::post(conn, movement, caller.actor(), now).await?;
+        if !store::decide(conn, id, AdjustmentState::Approved, &approver, now, Some(entry.id)).await? {
             return Err(anyhow::anyhow!("adjustment {id} left pending under lock").into());
         }
         let subject = Subject { kind: "person", id: row.person_no.as_str() };
         let details = json!({ "adjustment_id": id, "requested_by": row.requested_by, "entry_id": entry.id });
-        self.audit(&mut tx, &actor, "account.adjustment_approved", Some(subject), details).await?;
+        self.audit(conn, caller.actor(), "account.adjustment_approved", Some(subject), details).await?;
         (row.state, row.decided_by, row.decided_at, row.entry_id) =
-            ("approved".into(), Some(approver), Some(now), Some(entry.id));
-        let view = AdjustmentView::new(row, Some(entry.into()));
-        let response = StoredResponse::new(200, serde_json::to_value(view)?);
-        self.complete_idempotency(&mut tx, caller, idempotency, &response).await?;
-        tx.commit().await?;
-        Ok(response)
+            (AdjustmentState::Approved, Some(approver), Some(now), Some(entry.id));
+        Ok(AdjustmentOutcome { adjustment: row, entry: Some(entry) })
     }
 
     /// Rejects a pending adjustment (not one's own); nothing moves.
-    pub async fn reject_adjustment(&self, caller: &Caller, id: Uuid) -> Result<AdjustmentView> {
+    pub async fn reject_adjustment(&self, caller: &Caller, id: Uuid) -> Result<AdjustmentOutcome> {
         let decider = adjusting_staff(caller)?;
-        let actor = caller.actor().clone();
+        let actor = caller.actor();
         let mut tx = self.pool.begin().await?;
         let mut row = self.pending_for_decision(&mut tx, id, &decider).await?;
         let now = self.clock.now();
-        if !store::decide(&mut tx, id, "rejected", &decider, now, None).await? {
+        if !store::decide(&mut tx, id, AdjustmentState::Rejected, &decider, now, None).await? {
             return Err(anyhow::anyhow!("adjustment {id} left pending under lock").into());
         }
         let subject = Subject { kind: "person", id: row.person_no.as_str() };
-        self.audit(&mut tx, &actor, "account.adjustment_rejected", Some(subject), json!({ "adjustment_id": id }))
+        self.audit(&mut tx, actor, "account.adjustment_rejected", Some(subject), json!({ "adjustment_id": id }))
             .await?;
         tx.commit().await?;
-        (row.state, row.decided_by, row.decided_at) = ("rejected".into(), Some(decider), Some(now));
-        Ok(AdjustmentView::new(row, None))
+        (row.state, row.decided_by, row.decided_at) = (AdjustmentState::Rejected, Some(decider), Some(now));
+        Ok(AdjustmentOutcome { adjustment: row, entry: None })
     }
 
     /// A pending request someone other than its requester may decide.
-    async fn pending_for_decision(
-        &self,
-        conn: &mut sqlx::PgConnection,
-        id: Uuid,
-        decider: &str,
-    ) -> Result<AdjustmentRow> {
+    async fn pending_for_decision(&self, conn: &mut sqlx::PgConnection, id: Uuid, decider: &str) -> Result<Adjustment> {
         let row =
             store::find_for_update(conn, id).await?.ok_or(Error::NotFound { code: "account.adjustment_not_found" })?;
         if row.requested_by == decider {
             return Err(Error::forbidden("account.self_approval", "another staff user decides an adjustment"));
         }
-        if row.state != "pending" {
+        if row.state != AdjustmentState::Pending {
             return Err(Error::conflict(
                 "account.adjustment_decided",
-                format!("this adjustment is already {}", row.state),
-                params! { "state" => row.state.clone() },
+                format!("this adjustment is already {}", row.state.as_str()),
+                params! { "state" => row.state.as_str() },
             ));
         }
         Ok(row)
     }
+}
+
+/// A parsed adjustment request.
+struct NewAdjustment<'a> {
+    person_no: &'a PersonNo,
+    amount: Money,
+    reason: &'a str,
+    staff: String,
 }
 
 /// Adjustments are staff work: the scope, and a staff user to name.

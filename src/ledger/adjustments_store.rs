@@ -4,25 +4,10 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::domain::{Money, PersonNo};
-
-/// A stored adjustment request.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct AdjustmentRow {
-    pub adjustment_id: Uuid,
-    pub person_no: PersonNo,
-    pub amount: Money,
-    pub reason: String,
-    pub requested_by: String,
-    pub requested_at: DateTime<Utc>,
-    pub state: String,
-    pub decided_by: Option<String>,
-    pub decided_at: Option<DateTime<Utc>>,
-    pub entry_id: Option<i64>,
-}
+use super::{Adjustment, AdjustmentState};
 
 /// Stores a new pending request.
-pub async fn insert(conn: &mut PgConnection, row: &AdjustmentRow) -> sqlx::Result<()> {
+pub async fn insert(conn: &mut PgConnection, row: &Adjustment) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO account_adjustments (adjustment_id, person_no, amount, reason, requested_by, requested_at, state)
          VALUES ($1, $2, $3, $4, $5, $6, 'pending')",
@@ -39,7 +24,7 @@ pub async fn insert(conn: &mut PgConnection, row: &AdjustmentRow) -> sqlx::Resul
 }
 
 /// Finds and locks a request.
-pub async fn find_for_update(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<AdjustmentRow>> {
+pub async fn find_for_update(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Adjustment>> {
     sqlx::query_as("SELECT * FROM account_adjustments WHERE adjustment_id = $1 FOR UPDATE")
         .bind(id)
         .fetch_optional(conn)
@@ -51,7 +36,7 @@ pub async fn find_for_update(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<
 pub async fn decide(
     conn: &mut PgConnection,
     id: Uuid,
-    state: &str,
+    state: AdjustmentState,
     by: &str,
     at: DateTime<Utc>,
     entry_id: Option<i64>,

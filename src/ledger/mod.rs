@@ -3,6 +3,7 @@
 //! reconciliation check. [`writer`] is the only code that writes `accounts` and
 //! `account_entries`.
 
+mod adjustment;
 mod adjustments;
 mod adjustments_store;
 mod entry_kind;
@@ -11,10 +12,11 @@ mod service;
 mod store;
 pub mod writer;
 
-pub use adjustments::AdjustmentView;
+pub use adjustment::{Adjustment, AdjustmentState};
+pub use adjustments::AdjustmentOutcome;
 pub use entry_kind::EntryKind;
 pub use routes::router;
-pub use service::{AccountView, EntryView, check_carry_over};
+pub use service::{Account, check_carry_over};
 pub use store::{EntryRow, LedgerCheck, Mismatch};
 pub use writer::Movement;
 

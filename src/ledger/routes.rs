@@ -2,23 +2,22 @@
 
 use super::Ledger;
 use axum::extract::State;
+use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::store::{EntryFilter, EntryRow};
+use super::{Account, AdjustmentOutcome, AdjustmentState, EntryKind};
 use crate::domain::Money;
-use crate::ledger::adjustments::AdjustmentView;
-use crate::ledger::store::EntryFilter;
-use crate::ledger::{AccountView, EntryView};
 use crate::persons::parse_person_no;
 use crate::platform::caller::Caller;
 use crate::platform::error::Error;
 use crate::platform::http::AppState;
-use crate::platform::http::extract::{Idempotent, Json, Path, Query};
+use crate::platform::http::extract::{Idempotent, Json, Path, Query, Replayable};
 use crate::platform::http::paging::{Limit, id_cursor};
-use crate::platform::idempotency::StoredResponse;
 use uuid::Uuid;
 
 /// The routes of this module.
@@ -29,6 +28,111 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(request_adjustment))
         .routes(routes!(approve_adjustment))
         .routes(routes!(reject_adjustment))
+}
+
+/// A personal account as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AccountView {
+    pub person_no: String,
+    #[schema(value_type = String, example = "1024.00")]
+    pub balance: Money,
+    pub last_entry_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Whether arriving contributions are currently not credited.
+    pub allocations_stopped: bool,
+    /// `sealed` (封存: balance usable, no allocations) or `transferred_out` (account closed).
+    pub allocations_stopped_reason: Option<&'static str>,
+    /// Whether the account takes no more movements (transferred out).
+    pub frozen: bool,
+}
+
+impl From<Account> for AccountView {
+    fn from(a: Account) -> Self {
+        Self {
+            person_no: a.person_no.to_string(),
+            balance: a.balance,
+            last_entry_at: a.last_entry_at,
+            allocations_stopped: a.allocations_stopped_reason.is_some(),
+            allocations_stopped_reason: a.allocations_stopped_reason,
+            frozen: a.frozen,
+        }
+    }
+}
+
+/// A ledger entry as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EntryView {
+    pub id: i64,
+    pub kind: EntryKind,
+    /// Signed: credits positive, debits negative.
+    #[schema(value_type = String, example = "102.40")]
+    pub amount: Money,
+    #[schema(value_type = String, example = "1126.40")]
+    pub balance_after: Money,
+    pub period: Option<String>,
+    pub payment_id: Option<uuid::Uuid>,
+    pub reason: Option<String>,
+    pub approver: Option<String>,
+    pub actor_kind: String,
+    pub actor_id: String,
+    pub channel: String,
+    pub request_id: Option<String>,
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<EntryRow> for EntryView {
+    fn from(r: EntryRow) -> Self {
+        Self {
+            id: r.id,
+            kind: r.kind,
+            amount: r.amount,
+            balance_after: r.balance_after,
+            period: r.period,
+            payment_id: r.payment_id,
+            reason: r.reason,
+            approver: r.approver,
+            actor_kind: r.actor_kind,
+            actor_id: r.actor_id,
+            channel: r.channel,
+            request_id: r.request_id,
+            occurred_at: r.occurred_at,
+        }
+    }
+}
+
+/// An adjustment request as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AdjustmentView {
+    pub adjustment_id: Uuid,
+    pub person_no: String,
+    /// Signed: credits positive, debits negative.
+    #[schema(value_type = String, example = "-3.50")]
+    pub amount: Money,
+    pub reason: String,
+    pub requested_by: String,
+    pub requested_at: chrono::DateTime<chrono::Utc>,
+    pub state: AdjustmentState,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The ledger entry an approval posted.
+    pub entry: Option<EntryView>,
+}
+
+impl From<AdjustmentOutcome> for AdjustmentView {
+    fn from(outcome: AdjustmentOutcome) -> Self {
+        let a = outcome.adjustment;
+        Self {
+            adjustment_id: a.adjustment_id,
+            person_no: a.person_no.to_string(),
+            amount: a.amount,
+            reason: a.reason,
+            requested_by: a.requested_by,
+            requested_at: a.requested_at,
+            state: a.state,
+            decided_by: a.decided_by,
+            decided_at: a.decided_at,
+            entry: outcome.entry.map(Into::into),
+        }
+    }
 }
 
 /// Date range and paging.
@@ -79,7 +183,7 @@ async fn account(
     _admitted: Caller,
     Path(person_no): Path<String>,
 ) -> Result<Json<AccountView>, Error> {
-    Ok(Json(Ledger::new(&state.core).account(&parse_person_no(&person_no)?).await?))
+    Ok(Json(Ledger::new(&state.core).account(&parse_person_no(&person_no)?).await?.into()))
 }
 
 /// The account's entries, newest first.
@@ -125,10 +229,12 @@ async fn request_adjustment(
     caller: Caller,
     Path(person_no): Path<String>,
     Idempotent { request, body }: Idempotent<AdjustmentBody>,
-) -> Result<StoredResponse, Error> {
+) -> Result<Replayable<AdjustmentView>, Error> {
     let person_no = parse_person_no(&person_no)?;
     let amount = Money::parse(&body.amount).map_err(|e| Error::invalid_field("money.format", "amount", e))?;
-    Ledger::new(&state.core).request_adjustment(&caller, &person_no, amount, &body.reason, &request).await
+    let outcome =
+        Ledger::new(&state.core).request_adjustment(&caller, &person_no, amount, &body.reason, &request).await?;
+    Ok(Replayable(StatusCode::CREATED, outcome.map(AdjustmentView::from)))
 }
 
 /// Approve an adjustment requested by someone else; posts the ledger entry. Needs `Idempotency-Key`.
@@ -150,8 +256,9 @@ async fn approve_adjustment(
     caller: Caller,
     Path(id): Path<Uuid>,
     Idempotent { request, body: DecisionBody {} }: Idempotent<DecisionBody>,
-) -> Result<StoredResponse, Error> {
-    Ledger::new(&state.core).approve_adjustment(&caller, id, &request).await
+) -> Result<Replayable<AdjustmentView>, Error> {
+    let outcome = Ledger::new(&state.core).approve_adjustment(&caller, id, &request).await?;
+    Ok(Replayable(StatusCode::OK, outcome.map(AdjustmentView::from)))
 }
 
 /// Reject an adjustment requested by someone else; nothing moves.
@@ -171,5 +278,5 @@ async fn reject_adjustment(
     caller: Caller,
     Path(id): Path<Uuid>,
 ) -> Result<Json<AdjustmentView>, Error> {
-    Ok(Json(Ledger::new(&state.core).reject_adjustment(&caller, id).await?))
+    Ok(Json(Ledger::new(&state.core).reject_adjustment(&caller, id).await?.into()))
 }

@@ -1,12 +1,8 @@
-//! The personal account (employees only): reading it, its entries, staff adjustments, the
-//! money side of transfers, and the reconciliation check. Single movements go through
-//! [`Services::post_entry`]; allocations on arrival are posted set-based by
-//! `storage::payments::allocate` under the same rules (guarded balance, entry per movement).
+//! The personal account (employees only): reading it and its entries, the money side of
+//! transfers, and the reconciliation check. Every movement is posted by [`super::writer`].
 
 use super::Ledger;
-use serde::Serialize;
 use sqlx::PgConnection;
-use utoipa::ToSchema;
 
 use super::EntryKind;
 use super::store::{self, AccountRow, EntryFilter, EntryRow, LedgerCheck};
@@ -18,15 +14,12 @@ use crate::persons::InsuredStatus;
 use crate::platform::caller::Actor;
 use crate::platform::error::{Error, Result};
 
-/// A personal account as shown.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AccountView {
-    pub person_no: String,
-    #[schema(value_type = String, example = "1024.00")]
+/// A personal account and why arriving contributions may not be credited to it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub person_no: PersonNo,
     pub balance: Money,
     pub last_entry_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Whether arriving contributions are currently not credited.
-    pub allocations_stopped: bool,
     /// `sealed` (封存: balance usable, no allocations) or `transferred_out` (account closed).
     pub allocations_stopped_reason: Option<&'static str>,
     /// Whether the account takes no more movements (transferred out).
@@ -35,7 +28,7 @@ pub struct AccountView {
 
 impl Ledger<'_> {
     /// The account of an employee.
-    pub async fn account(&self, person_no: &PersonNo) -> Result<AccountView> {
+    pub async fn account(&self, person_no: &PersonNo) -> Result<Account> {
         let mut conn = self.pool.acquire().await?;
         let (status, account) = account_of(&mut conn, person_no).await?;
         Ok(account_view(account, status))
@@ -137,17 +130,16 @@ async fn employee_account(conn: &mut PgConnection, person: persons::PersonRow) -
     Ok((person.status, account))
 }
 
-fn account_view(account: AccountRow, status: InsuredStatus) -> AccountView {
+fn account_view(account: AccountRow, status: InsuredStatus) -> Account {
     let reason = match status {
         InsuredStatus::Sealed => Some("sealed"),
         InsuredStatus::TransferredOut => Some("transferred_out"),
         _ => None,
     };
-    AccountView {
-        person_no: account.person_no.to_string(),
+    Account {
+        person_no: account.person_no,
         balance: account.balance,
         last_entry_at: account.last_entry_at,
-        allocations_stopped: reason.is_some(),
         allocations_stopped_reason: reason,
         frozen: status == InsuredStatus::TransferredOut,
     }
@@ -178,45 +170,4 @@ pub(crate) fn refuse_if_frozen(status: InsuredStatus) -> Result<()> {
         return Err(Error::conflict("account.frozen", "the person transferred out; the account is closed", params! {}));
     }
     Ok(())
-}
-
-/// A ledger entry as shown.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct EntryView {
-    pub id: i64,
-    pub kind: EntryKind,
-    /// Signed: credits positive, debits negative.
-    #[schema(value_type = String, example = "102.40")]
-    pub amount: Money,
-    #[schema(value_type = String, example = "1126.40")]
-    pub balance_after: Money,
-    pub period: Option<String>,
-    pub payment_id: Option<uuid::Uuid>,
-    pub reason: Option<String>,
-    pub approver: Option<String>,
-    pub actor_kind: String,
-    pub actor_id: String,
-    pub channel: String,
-    pub request_id: Option<String>,
-    pub occurred_at: chrono::DateTime<chrono::Utc>,
-}
-
-impl From<EntryRow> for EntryView {
-    fn from(r: EntryRow) -> Self {
-        Self {
-            id: r.id,
-            kind: r.kind,
-            amount: r.amount,
-            balance_after: r.balance_after,
-            period: r.period,
-            payment_id: r.payment_id,
-            reason: r.reason,
-            approver: r.approver,
-            actor_kind: r.actor_kind,
-            actor_id: r.actor_id,
-            channel: r.channel,
-            request_id: r.request_id,
-            occurred_at: r.occurred_at,
-        }
-    }
 }

@@ -1,6 +1,7 @@
 //! Reading the `accounts` and `account_entries` tables; every write is in `writer`.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -16,7 +17,7 @@ pub struct AccountRow {
 }
 
 /// A stored ledger entry.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow)]
 pub struct EntryRow {
     pub id: i64,
     pub person_no: PersonNo,

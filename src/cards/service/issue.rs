@@ -3,6 +3,7 @@
 use crate::cards::Cards;
 use chrono::Months;
 use serde_json::json;
+use sqlx::PgConnection;
 
 use super::check_issuing_bank;
 use crate::cards::CardState;
@@ -12,7 +13,7 @@ use crate::domain::PersonNo;
 use crate::params;
 use crate::persons;
 use crate::platform::audit::Subject;
-use crate::platform::caller::Caller;
+use crate::platform::caller::{Actor, Caller};
 use crate::platform::error::{Error, Result, ResultExt};
 use crate::registries::banks;
 
@@ -30,32 +31,41 @@ impl Cards<'_> {
             .await?
             .ok_or_else(|| Error::invalid_field("card.unknown_bank", "bank_code", format!("no bank {bank_code}")))?;
         let card = self.new_card_row(store::next_card_no(&mut tx).await?, person_no, &bank_code, 1);
-        store::insert(&mut tx, &card).await.on_constraint("cards_one_usable_per_person", || {
+        let birth =
+            CardBirth { reason_code: "issued", reason: "card issued", details: json!({ "bank_code": bank_code }) };
+        self.record_new_card(&mut tx, &actor, &card, birth).await?;
+        let subject = Subject { kind: "card", id: card.card_no.as_str() };
+        let details = json!({ "person_no": person_no, "bank_code": bank_code });
+        self.audit(&mut tx, &actor, "card.issue", Some(subject), details).await?;
+        tx.commit().await?;
+        Ok(card)
+    }
+
+    /// Stores a new card and the first row of its history (from none to unactivated). A person
+    /// has at most one usable card: a second one is refused.
+    pub(super) async fn record_new_card(
+        &self,
+        conn: &mut PgConnection,
+        actor: &Actor,
+        card: &CardRow,
+        birth: CardBirth,
+    ) -> Result<()> {
+        store::insert(conn, card).await.on_constraint("cards_one_usable_per_person", || {
             Error::conflict("card.usable_card_exists", "the person already has a usable card", params! {})
         })?;
         let transition = NewCardTransition {
             card_no: &card.card_no,
-            person_no,
+            person_no: &card.person_no,
             from: None,
             to: CardState::Unactivated,
-            reason_code: "issued",
-            reason: "card issued",
-            actor: &actor,
-            details: json!({ "bank_code": bank_code }),
+            reason_code: birth.reason_code,
+            reason: birth.reason,
+            actor,
+            details: birth.details,
             at: card.created_at,
         };
-        history::insert(&mut tx, &transition).await?;
-        let subject = Subject { kind: "card", id: card.card_no.as_str() };
-        self.audit(
-            &mut tx,
-            &actor,
-            "card.issue",
-            Some(subject),
-            json!({ "person_no": person_no, "bank_code": bank_code }),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(card)
+        history::insert(conn, &transition).await?;
+        Ok(())
     }
 
     /// A new unactivated card valid for the configured years from today.
@@ -93,4 +103,11 @@ impl Cards<'_> {
             state_changed_at: now,
         }
     }
+}
+
+/// Why a card came into being, for the first row of its history.
+pub(super) struct CardBirth {
+    pub reason_code: &'static str,
+    pub reason: &'static str,
+    pub details: serde_json::Value,
 }

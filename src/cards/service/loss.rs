@@ -8,7 +8,7 @@ use super::{PresentedIdentity, check_identity, check_issuing_bank, ensure_step, 
 use crate::cards::CardAction;
 use crate::cards::store::{self as store, CardRow};
 use crate::domain::CardNo;
-use crate::platform::caller::{Caller, Scope};
+use crate::platform::caller::{Actor, Caller, Scope};
 use crate::platform::error::Result;
 
 /// Which loss report.
@@ -76,11 +76,19 @@ impl Cards<'_> {
     }
 
     /// The job: temporary losses whose protection ended before today lapse back to active.
-    /// Idempotent, and safe with several instances (rows being lapsed elsewhere are skipped).
+    /// Each card moves through the lifecycle table like any other step. Idempotent, and safe
+    /// with several instances (rows being lapsed elsewhere are skipped).
     pub async fn lapse_temporary_losses(&self) -> Result<u64> {
+        let actor = Actor::system("temporary_loss_lapse");
+        let today = self.clock.today();
         let mut tx = self.pool.begin().await?;
-        let lapsed = store::lapse_temporary_losses(&mut tx, self.clock.today(), self.clock.now()).await?;
+        let due = store::lock_lapsing(&mut tx, today).await?;
+        let reason = "temporary loss not made formal in time";
+        for mut card in due.iter().cloned() {
+            let details = json!({ "today": today });
+            self.move_card(&mut tx, &actor, &mut card, CardAction::LapseTemporaryLoss, reason, details).await?;
+        }
         tx.commit().await?;
-        Ok(lapsed)
+        Ok(due.len() as u64)
     }
 }

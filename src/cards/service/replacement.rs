@@ -5,7 +5,9 @@
 use crate::cards::Cards;
 use chrono::Duration;
 use serde_json::json;
+use sqlx::PgConnection;
 
+use super::issue::CardBirth;
 use super::{PresentedIdentity, check_identity, check_issuing_bank, ensure_step, holder_of, load_for_update};
 use crate::cards::history::{self, NewCardTransition};
 use crate::cards::store::{self as store, CardRow};
@@ -14,8 +16,8 @@ use crate::domain::CardNo;
 use crate::params;
 use crate::persons::refuse_if_transferred_out;
 use crate::platform::audit::Subject;
-use crate::platform::caller::Caller;
-use crate::platform::error::{Error, Result, ResultExt};
+use crate::platform::caller::{Actor, Caller};
+use crate::platform::error::{Error, Result};
 
 /// Why a card is replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,10 +50,32 @@ impl Cards<'_> {
         reason: ReplacementReason,
         holder: &PresentedIdentity,
     ) -> Result<(CardRow, CardRow)> {
-        let actor = caller.actor().clone();
-        let today = self.clock.today();
+        let actor = caller.actor();
         let mut tx = self.pool.begin().await?;
         let mut old = load_for_update(&mut tx, card_no).await?;
+        let retire = self.check_replaceable(&mut tx, caller, &old, reason, holder).await?;
+        let details = json!({ "replacement_reason": reason.as_str() });
+        if let Some(action) = retire {
+            self.move_card(&mut tx, actor, &mut old, action, "replacement ordered", details).await?;
+        }
+        let new = self.order_replacement(&mut tx, actor, &mut old, reason).await?;
+        let subject = Subject { kind: "card", id: new.card_no.as_str() };
+        let details = json!({ "replaces": old.card_no, "reason": reason.as_str() });
+        self.audit(&mut tx, actor, "card.replace", Some(subject), details).await?;
+        tx.commit().await?;
+        Ok((old, new))
+    }
+
+    /// Refuses a replacement the card, the reason or the holder does not allow; returns the step
+    /// that retires the old card, if it needs one.
+    async fn check_replaceable(
+        &self,
+        conn: &mut PgConnection,
+        caller: &Caller,
+        old: &CardRow,
+        reason: ReplacementReason,
+        holder: &PresentedIdentity,
+    ) -> Result<Option<CardAction>> {
         check_issuing_bank(caller, &old.bank_code)?;
         if let Some(by) = &old.replaced_by {
             return Err(Error::conflict(
@@ -60,54 +84,39 @@ impl Cards<'_> {
                 params! { "replaced_by" => by.as_str() },
             ));
         }
-        let retire = retiring_step(&old, reason)?;
+        let retire = retiring_step(old, reason)?;
         if let Some(action) = retire {
-            ensure_step(&old, action)?;
+            ensure_step(old, action)?;
         }
-        self.check_expiry_window(&old, reason)?;
-        let person = holder_of(&mut tx, &old).await?;
+        self.check_expiry_window(old, reason)?;
+        let person = holder_of(conn, old).await?;
         refuse_if_transferred_out(person.status)?;
-        check_identity(&person, holder, today)?;
-        let details = json!({ "replacement_reason": reason.as_str() });
-        if let Some(action) = retire {
-            self.move_card(&mut tx, &actor, &mut old, action, "replacement ordered", details.clone()).await?;
-        }
-        let mut new =
-            self.new_card_row(store::next_card_no(&mut tx).await?, &old.person_no, &old.bank_code, old.generation + 1);
+        check_identity(&person, holder, self.clock.today())?;
+        Ok(retire)
+    }
+
+    /// The new card of the next generation, ordered for collection and linked both ways.
+    async fn order_replacement(
+        &self,
+        conn: &mut PgConnection,
+        actor: &Actor,
+        old: &mut CardRow,
+        reason: ReplacementReason,
+    ) -> Result<CardRow> {
+        let card_no = store::next_card_no(conn).await?;
+        let mut new = self.new_card_row(card_no, &old.person_no, &old.bank_code, old.generation + 1);
         new.replacement_for = Some(old.card_no.clone());
         new.fulfilment = Some(FULFILMENT[0].to_owned());
-        new.expected_ready_on =
-            Some(self.calendar.add_working_days(today, self.settings.cards.replacement_ready_working_days));
+        let ready_in = self.settings.cards.replacement_ready_working_days;
+        new.expected_ready_on = Some(self.calendar.add_working_days(self.clock.today(), ready_in));
         // A lost card may be replaced after the person was issued a new card elsewhere: then the
-        // replacement would be a second usable card.
-        store::insert(&mut tx, &new).await.on_constraint("cards_one_usable_per_person", || {
-            Error::conflict("card.usable_card_exists", "the person already has a usable card", params! {})
-        })?;
-        store::set_replaced_by(&mut tx, &old.card_no, &new.card_no).await?;
+        // replacement would be a second usable card (refused by record_new_card).
+        let details = json!({ "replaces": old.card_no, "replacement_reason": reason.as_str() });
+        let birth = CardBirth { reason_code: "replacement_ordered", reason: "replacement card ordered", details };
+        self.record_new_card(conn, actor, &new, birth).await?;
+        store::set_replaced_by(conn, &old.card_no, &new.card_no).await?;
         old.replaced_by = Some(new.card_no.clone());
-        let transition = NewCardTransition {
-            card_no: &new.card_no,
-            person_no: &new.person_no,
-            from: None,
-            to: CardState::Unactivated,
-            reason_code: "replacement_ordered",
-            reason: "replacement card ordered",
-            actor: &actor,
-            details: json!({ "replaces": old.card_no, "replacement_reason": reason.as_str() }),
-            at: new.created_at,
-        };
-        history::insert(&mut tx, &transition).await?;
-        let subject = Subject { kind: "card", id: new.card_no.as_str() };
-        self.audit(
-            &mut tx,
-            &actor,
-            "card.replace",
-            Some(subject),
-            json!({ "replaces": old.card_no, "reason": reason.as_str() }),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok((old, new))
+        Ok(new)
     }
 
     /// Moves a replacement card's fulfilment one step on (hall or issuing bank).

@@ -7,10 +7,10 @@ use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::payments::PaymentView;
 use super::system_change;
 use crate::contributions::store::arrears;
-use crate::contributions::store::payments::{self as store, Arrival, PaymentRow};
+use crate::contributions::store::payments::{self as store, Arrival};
+use crate::contributions::{ArrivalKind, Payment, PaymentState};
 use crate::ledger;
 use crate::params;
 use crate::persons;
@@ -19,7 +19,7 @@ use crate::platform::audit::Subject;
 use crate::platform::caller::Caller;
 use crate::platform::clock::china_offset;
 use crate::platform::error::{Error, Result};
-use crate::platform::idempotency::{IdempotentRequest, StoredResponse};
+use crate::platform::idempotency::{IdempotentRequest, Outcome};
 
 /// What a batch of arrivals did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -36,7 +36,7 @@ impl Contributions<'_> {
         caller: &Caller,
         payment_id: Uuid,
         idempotency: &IdempotentRequest,
-    ) -> Result<StoredResponse> {
+    ) -> Result<Outcome<Payment>> {
         self.arrive_one(caller, payment_id, None, idempotency).await
     }
 
@@ -47,7 +47,7 @@ impl Contributions<'_> {
         payment_id: Uuid,
         receipt_no: &str,
         idempotency: &IdempotentRequest,
-    ) -> Result<StoredResponse> {
+    ) -> Result<Outcome<Payment>> {
         let receipt_no = receipt_no.trim();
         if receipt_no.is_empty() || receipt_no.len() > 64 {
             return Err(Error::invalid_field(
@@ -65,16 +65,26 @@ impl Contributions<'_> {
         payment_id: Uuid,
         receipt_no: Option<&str>,
         idempotency: &IdempotentRequest,
-    ) -> Result<StoredResponse> {
-        let actor = caller.actor().clone();
-        let mut tx = self.pool.begin().await?;
-        if let Some(stored) = self.claim_idempotency(&mut tx, caller, idempotency).await? {
-            return Ok(stored);
-        }
-        let payment = store::find_for_update(&mut tx, payment_id)
+    ) -> Result<Outcome<Payment>> {
+        self.idempotent(caller, idempotency, |mut tx| async move {
+            let arrived = self.arrive_locked(&mut tx, caller, payment_id, receipt_no).await?;
+            Ok((tx, arrived))
+        })
+        .await
+    }
+
+    /// The arrival's effect on one payment, which is locked first.
+    async fn arrive_locked(
+        &self,
+        conn: &mut PgConnection,
+        caller: &Caller,
+        payment_id: Uuid,
+        receipt_no: Option<&str>,
+    ) -> Result<Payment> {
+        let payment = store::find_for_update(conn, payment_id)
             .await?
             .ok_or(Error::NotFound { code: "contribution.payment_not_found" })?;
-        if payment.state == "arrived" {
+        if payment.state == PaymentState::Arrived {
             return Err(Error::conflict(
                 "contribution.already_arrived",
                 "this payment has already arrived",
@@ -84,30 +94,21 @@ impl Contributions<'_> {
         if receipt_no.is_some() {
             self.check_manual_arrival_due(&payment)?;
         }
-        let kind = if receipt_no.is_some() { "manual" } else { "automatic" };
-        let arrival = Arrival { at: self.clock.now(), kind, receipt_no, actor: &actor };
-        self.arrive_payments(&mut tx, &[payment_id], &arrival).await?;
+        let kind = if receipt_no.is_some() { ArrivalKind::Manual } else { ArrivalKind::Automatic };
+        let actor = caller.actor();
+        let arrival = Arrival { at: self.clock.now(), kind, receipt_no, actor };
+        self.arrive_payments(conn, &[payment_id], &arrival).await?;
         let subject = Subject { kind: "person", id: payment.person_no.as_str() };
-        self.audit(
-            &mut tx,
-            &actor,
-            "contribution.arrival",
-            Some(subject),
-            json!({ "payment_id": payment_id, "kind": kind }),
-        )
-        .await?;
-        let arrived = PaymentRow {
-            state: "arrived".into(),
+        let details = json!({ "payment_id": payment_id, "kind": kind });
+        self.audit(conn, actor, "contribution.arrival", Some(subject), details).await?;
+        Ok(Payment {
+            state: PaymentState::Arrived,
             arrived_at: Some(arrival.at),
-            arrival_kind: Some(kind.into()),
+            arrival_kind: Some(kind),
             receipt_no: receipt_no.map(str::to_owned),
             arrived_by: Some(actor.id.clone()),
             ..payment
-        };
-        let response = StoredResponse::new(200, serde_json::to_value(PaymentView::from(arrived))?);
-        self.complete_idempotency(&mut tx, caller, idempotency, &response).await?;
-        tx.commit().await?;
-        Ok(response)
+        })
     }
 
     /// Arrives any number of payments in set-based statements: marks them and their periods
@@ -135,7 +136,7 @@ impl Contributions<'_> {
 
     /// Manual arrival only after the payment has gone unarrived for more than the configured
     /// working days.
-    fn check_manual_arrival_due(&self, payment: &PaymentRow) -> Result<()> {
+    fn check_manual_arrival_due(&self, payment: &Payment) -> Result<()> {
         // Counted from when the payment was recorded here, not from the payer's own `paid_at`,
         // which a client could backdate.
         let paid_on = payment.created_at.with_timezone(&china_offset()).date_naive();

@@ -3,62 +3,21 @@
 
 use crate::contributions::Contributions;
 use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
 use serde_json::json;
-use utoipa::ToSchema;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::contributions::store::contributions::{self as contributions, ContributionRow};
-use crate::contributions::store::payments::{self as store, PaymentRow};
+use crate::contributions::store::payments as store;
+use crate::contributions::{ContributionState, Payment, PaymentChannel, PaymentState};
 use crate::domain::{InsuranceType, Money, Month, PersonNo};
 use crate::params;
 use crate::persons;
 use crate::persons::refuse_if_transferred_out;
 use crate::platform::audit::Subject;
-use crate::platform::caller::{Caller, ClientKind};
+use crate::platform::caller::Caller;
 use crate::platform::error::{Error, Result, ResultExt};
-use crate::platform::idempotency::{IdempotentRequest, StoredResponse};
-
-/// How the money was paid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PaymentChannel {
-    /// 银行代扣
-    BankWithholding,
-    /// 河南税务
-    TaxBureau,
-    /// At a counter.
-    Counter,
-}
-
-impl PaymentChannel {
-    /// Parses the API name.
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw.trim() {
-            "bank_withholding" => Some(Self::BankWithholding),
-            "tax_bureau" => Some(Self::TaxBureau),
-            "counter" => Some(Self::Counter),
-            _ => None,
-        }
-    }
-
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::BankWithholding => "bank_withholding",
-            Self::TaxBureau => "tax_bureau",
-            Self::Counter => "counter",
-        }
-    }
-
-    /// Banks withhold or take cash at the counter; the tax bureau collects.
-    fn fits(self, kind: ClientKind) -> bool {
-        matches!(
-            (kind, self),
-            (ClientKind::Bank, Self::BankWithholding | Self::Counter)
-                | (ClientKind::TaxBureau, Self::TaxBureau | Self::Counter)
-        )
-    }
-}
+use crate::platform::idempotency::{IdempotentRequest, Outcome};
 
 /// A parsed payment.
 #[derive(Debug, Clone)]
@@ -71,92 +30,64 @@ pub struct PaymentRequest {
     pub reference: String,
 }
 
-/// A payment as shown.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PaymentView {
-    pub payment_id: Uuid,
-    pub person_no: String,
-    pub periods: Vec<String>,
-    #[schema(value_type = String, example = "512.00")]
-    pub amount: Money,
-    pub paid_at: DateTime<Utc>,
-    pub channel: String,
-    pub reference: String,
-    /// `paid` (awaiting arrival) or `arrived`.
-    pub state: String,
-    pub arrived_at: Option<DateTime<Utc>>,
-    /// `automatic` or `manual`.
-    pub arrival_kind: Option<String>,
-    pub receipt_no: Option<String>,
-}
-
-impl From<PaymentRow> for PaymentView {
-    fn from(r: PaymentRow) -> Self {
-        Self {
-            payment_id: r.payment_id,
-            person_no: r.person_no.to_string(),
-            periods: r.periods,
-            amount: r.amount,
-            paid_at: r.paid_at,
-            channel: r.channel,
-            reference: r.reference,
-            state: r.state,
-            arrived_at: r.arrived_at,
-            arrival_kind: r.arrival_kind,
-            receipt_no: r.receipt_no,
-        }
-    }
-}
-
 impl Contributions<'_> {
-    /// Records a payment for exactly the outstanding amount of its periods.
+    /// Records a payment for exactly the outstanding amount of its periods, idempotently.
     pub async fn pay_contribution(
         &self,
         caller: &Caller,
         payment: PaymentRequest,
         idempotency: &IdempotentRequest,
-    ) -> Result<StoredResponse> {
+    ) -> Result<Outcome<Payment>> {
         check_shape(caller, &payment, self.clock.now())?;
-        let actor = caller.actor().clone();
-        let mut tx = self.pool.begin().await?;
-        if let Some(stored) = self.claim_idempotency(&mut tx, caller, idempotency).await? {
-            return Ok(stored);
-        }
-        let person = persons::find_for_update(&mut tx, &payment.person_no)
+        self.idempotent(caller, idempotency, |mut tx| async move {
+            let recorded = self.record_payment(&mut tx, caller, payment).await?;
+            Ok((tx, recorded))
+        })
+        .await
+    }
+
+    /// The payment's effect: the periods marked paid, the payment row, its audit row.
+    async fn record_payment(
+        &self,
+        conn: &mut PgConnection,
+        caller: &Caller,
+        payment: PaymentRequest,
+    ) -> Result<Payment> {
+        let person = persons::find_for_update(conn, &payment.person_no)
             .await?
             .ok_or(Error::NotFound { code: "person.not_found" })?;
         refuse_if_transferred_out(person.status)?;
         check_period_format(InsuranceType::parse(&person.insurance_type), &payment.periods)?;
-        let owed = contributions::lock_periods(&mut tx, &payment.person_no, &payment.periods).await?;
+        let owed = contributions::lock_periods(conn, &payment.person_no, &payment.periods).await?;
         check_covers_exactly(&payment, &owed)?;
-        let row = PaymentRow {
+        let row = self.new_payment(caller, payment);
+        store::insert(conn, &row).await.on_constraint("contribution_payments_reference_key", || {
+            Error::conflict("contribution.duplicate_reference", "this reference was already posted", params! {})
+        })?;
+        contributions::mark_paid(conn, &row.person_no, &row.periods, row.payment_id, row.paid_at, row.channel).await?;
+        let subject = Subject { kind: "person", id: row.person_no.as_str() };
+        let details = json!({ "payment_id": row.payment_id, "periods": row.periods, "amount": row.amount });
+        self.audit(conn, caller.actor(), "contribution.payment", Some(subject), details).await?;
+        Ok(row)
+    }
+
+    fn new_payment(&self, caller: &Caller, payment: PaymentRequest) -> Payment {
+        Payment {
             payment_id: Uuid::new_v4(),
-            person_no: payment.person_no.clone(),
-            periods: payment.periods.clone(),
+            person_no: payment.person_no,
+            periods: payment.periods,
             amount: payment.amount,
             paid_at: payment.paid_at,
-            channel: payment.channel.as_str().to_owned(),
-            reference: payment.reference.clone(),
+            channel: payment.channel,
+            reference: payment.reference,
             client_id: caller.client_id.clone(),
-            state: "paid".into(),
+            state: PaymentState::Paid,
             arrived_at: None,
             arrival_kind: None,
             receipt_no: None,
             arrived_by: None,
             created_at: self.clock.now(),
-        };
-        store::insert(&mut tx, &row).await.on_constraint("contribution_payments_reference_key", || {
-            Error::conflict("contribution.duplicate_reference", "this reference was already posted", params! {})
-        })?;
-        contributions::mark_paid(&mut tx, &row.person_no, &row.periods, row.payment_id, row.paid_at, &row.channel)
-            .await?;
-        let subject = Subject { kind: "person", id: row.person_no.as_str() };
-        let details = json!({ "payment_id": row.payment_id, "periods": row.periods, "amount": row.amount });
-        self.audit(&mut tx, &actor, "contribution.payment", Some(subject), details).await?;
-        let response = StoredResponse::new(201, serde_json::to_value(PaymentView::from(row))?);
-        self.complete_idempotency(&mut tx, caller, idempotency, &response).await?;
-        tx.commit().await?;
-        Ok(response)
+        }
     }
 }
 
@@ -217,7 +148,8 @@ fn check_covers_exactly(payment: &PaymentRequest, owed: &[ContributionRow]) -> R
         )
         .with_param("period", unknown.as_str()));
     }
-    let settled: Vec<&str> = owed.iter().filter(|o| o.state != "due").map(|o| o.period.as_str()).collect();
+    let settled: Vec<&str> =
+        owed.iter().filter(|o| o.state != ContributionState::Due).map(|o| o.period.as_str()).collect();
     if !settled.is_empty() {
         return Err(Error::conflict(
             "contribution.already_paid",

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::contributions::{ArrivalKind, ContributionState, PaymentChannel};
 use crate::domain::{Money, PersonNo};
 
 /// A stored contribution.
@@ -16,12 +17,12 @@ pub struct ContributionRow {
     pub personal_part: Money,
     pub amount_due: Money,
     pub allocation: Money,
-    pub state: String,
+    pub state: ContributionState,
     pub payment_id: Option<Uuid>,
     pub paid_at: Option<DateTime<Utc>>,
-    pub paid_channel: Option<String>,
+    pub paid_channel: Option<PaymentChannel>,
     pub arrived_at: Option<DateTime<Utc>>,
-    pub arrival_kind: Option<String>,
+    pub arrival_kind: Option<ArrivalKind>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -158,7 +159,7 @@ pub async fn mark_paid(
     periods: &[String],
     payment_id: Uuid,
     paid_at: DateTime<Utc>,
-    channel: &str,
+    channel: PaymentChannel,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE contributions SET state = 'paid', payment_id = $3, paid_at = $4, paid_channel = $5

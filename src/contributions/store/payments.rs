@@ -4,31 +4,13 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::contributions::{ArrivalKind, Payment};
 use crate::domain::{Money, PersonNo};
 use crate::ledger::{EntryKind, Movement};
 use crate::platform::caller::Actor;
 
-/// A stored payment.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PaymentRow {
-    pub payment_id: Uuid,
-    pub person_no: PersonNo,
-    pub periods: Vec<String>,
-    pub amount: Money,
-    pub paid_at: DateTime<Utc>,
-    pub channel: String,
-    pub reference: String,
-    pub client_id: String,
-    pub state: String,
-    pub arrived_at: Option<DateTime<Utc>>,
-    pub arrival_kind: Option<String>,
-    pub receipt_no: Option<String>,
-    pub arrived_by: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
 /// Inserts a payment.
-pub async fn insert(conn: &mut PgConnection, row: &PaymentRow) -> sqlx::Result<()> {
+pub async fn insert(conn: &mut PgConnection, row: &Payment) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO contribution_payments (payment_id, person_no, periods, amount, paid_at, channel, reference,
                                             client_id, state, created_at)
@@ -39,10 +21,10 @@ pub async fn insert(conn: &mut PgConnection, row: &PaymentRow) -> sqlx::Result<(
     .bind(&row.periods)
     .bind(row.amount)
     .bind(row.paid_at)
-    .bind(&row.channel)
+    .bind(row.channel)
     .bind(&row.reference)
     .bind(&row.client_id)
-    .bind(&row.state)
+    .bind(row.state)
     .bind(row.created_at)
     .execute(conn)
     .await?;
@@ -50,7 +32,7 @@ pub async fn insert(conn: &mut PgConnection, row: &PaymentRow) -> sqlx::Result<(
 }
 
 /// Finds and locks a payment.
-pub async fn find_for_update(conn: &mut PgConnection, payment_id: Uuid) -> sqlx::Result<Option<PaymentRow>> {
+pub async fn find_for_update(conn: &mut PgConnection, payment_id: Uuid) -> sqlx::Result<Option<Payment>> {
     sqlx::query_as("SELECT * FROM contribution_payments WHERE payment_id = $1 FOR UPDATE")
         .bind(payment_id)
         .fetch_optional(conn)
@@ -78,8 +60,7 @@ pub async fn lock_payers(conn: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<
 #[derive(Debug)]
 pub struct Arrival<'a> {
     pub at: DateTime<Utc>,
-    /// `automatic` or `manual`.
-    pub kind: &'a str,
+    pub kind: ArrivalKind,
     pub receipt_no: Option<&'a str>,
     pub actor: &'a Actor,
 }

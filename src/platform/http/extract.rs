@@ -8,7 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::platform::error::Error;
-use crate::platform::idempotency::{IdempotentRequest, StoredResponse};
+use crate::platform::idempotency::{IdempotentRequest, Outcome};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -121,11 +121,16 @@ fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<String, Error> {
     Ok(key.to_owned())
 }
 
-impl IntoResponse for StoredResponse {
+/// The answer to an idempotent request: the status the handler picked, the JSON, and for a
+/// replay the header `idempotent-replayed: true`.
+#[derive(Debug)]
+pub struct Replayable<T>(pub StatusCode, pub Outcome<T>);
+
+impl<T: serde::Serialize> IntoResponse for Replayable<T> {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::OK);
-        let mut response = (status, axum::Json(self.body)).into_response();
-        if self.replayed {
+        let Replayable(status, outcome) = self;
+        let mut response = (status, axum::Json(outcome.value)).into_response();
+        if outcome.replayed {
             response.headers_mut().insert("idempotent-replayed", axum::http::HeaderValue::from_static("true"));
         }
         response

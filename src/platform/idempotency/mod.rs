@@ -1,15 +1,20 @@
-//! Idempotent money-moving requests: the first response per client and key is stored in the
-//! same transaction as the effect and replayed for retries; the same key with another request
-//! is refused; concurrent duplicates wait on the key's row, so one effect results.
+//! Idempotent money-moving operations: [`Core::idempotent`] claims the client's key inside the
+//! operation's transaction, runs the operation, stores its result and commits, all at once; a
+//! retry with the same request gets the stored result back, the same key with another request
+//! is refused, and a concurrent duplicate waits on the key's row, so one effect results.
 
-use serde_json::Value;
-use sqlx::PgConnection;
+mod store;
+
+use std::future::Future;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::{PgConnection, Postgres, Transaction};
 
 use crate::params;
 use crate::platform::Core;
 use crate::platform::caller::Principal;
 use crate::platform::error::{Error, Result};
-mod store;
 
 /// The key a client sent and a fingerprint of what it asked.
 #[derive(Debug, Clone)]
@@ -19,36 +24,59 @@ pub struct IdempotentRequest {
     pub fingerprint: Vec<u8>,
 }
 
-/// A response as stored for replay.
+/// The result of an idempotent operation, and whether it is the replay of an earlier one.
 #[derive(Debug, Clone, PartialEq)]
-pub struct StoredResponse {
-    pub status: u16,
-    pub body: Value,
-    /// Whether this is the replay of an earlier request's response.
+pub struct Outcome<T> {
+    pub value: T,
     pub replayed: bool,
 }
 
-impl StoredResponse {
-    /// A fresh response.
-    pub fn new(status: u16, body: Value) -> Self {
-        Self { status, body, replayed: false }
+impl<T> Outcome<T> {
+    /// The same outcome with its value shaped by `f` (a domain value into its response).
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Outcome<U> {
+        Outcome { value: f(self.value), replayed: self.replayed }
     }
 }
 
+/// The transaction an idempotent operation runs in; it hands it back with its result.
+pub type Tx = Transaction<'static, Postgres>;
+
 impl Core {
-    /// Claims the key inside the operation's transaction. `Some` is the stored response of an
-    /// earlier identical request, to be answered as is.
-    pub(crate) async fn claim_idempotency(
+    /// Runs `operation` at most once per key: in one transaction with the key's claim and the
+    /// stored result. `operation` gets the transaction and gives it back with its value.
+    pub async fn idempotent<T, F, Fut>(
+        &self,
+        principal: &Principal,
+        request: &IdempotentRequest,
+        operation: F,
+    ) -> Result<Outcome<T>>
+    where
+        T: Serialize + DeserializeOwned,
+        F: FnOnce(Tx) -> Fut,
+        Fut: Future<Output = Result<(Tx, T)>>,
+    {
+        let mut tx = self.pool.begin().await?;
+        if let Some(value) = self.claim(&mut tx, principal, request).await? {
+            return Ok(Outcome { value, replayed: true });
+        }
+        let (mut tx, value) = operation(tx).await?;
+        store::complete(&mut tx, &key_owner(principal), &request.key, &serde_json::to_value(&value)?).await?;
+        tx.commit().await?;
+        Ok(Outcome { value, replayed: false })
+    }
+
+    /// Claims the key. `Some` is the stored result of an earlier identical request.
+    async fn claim<T: DeserializeOwned>(
         &self,
         conn: &mut PgConnection,
         principal: &Principal,
         request: &IdempotentRequest,
-    ) -> Result<Option<StoredResponse>> {
-        let now = self.clock.now();
-        if store::claim(conn, &key_owner(principal), &request.key, &request.fingerprint, now).await? {
+    ) -> Result<Option<T>> {
+        let owner = key_owner(principal);
+        if store::claim(conn, &owner, &request.key, &request.fingerprint, self.clock.now()).await? {
             return Ok(None);
         }
-        let stored = store::find(conn, &key_owner(principal), &request.key)
+        let stored = store::find(conn, &owner, &request.key)
             .await?
             .ok_or_else(|| anyhow::anyhow!("idempotency key vanished after a conflict"))?;
         if stored.request_hash != request.fingerprint {
@@ -58,26 +86,14 @@ impl Core {
                 "this key was used for a different request",
             ));
         }
-        match (stored.response_status, stored.response_body) {
-            (Some(status), Some(body)) => Ok(Some(StoredResponse { status: status as u16, body, replayed: true })),
-            _ => Err(Error::conflict(
+        match stored.response_body {
+            Some(body) => Ok(Some(serde_json::from_value(body).map_err(anyhow::Error::from)?)),
+            None => Err(Error::conflict(
                 "idempotency.in_progress",
                 "the first request with this key is still running",
                 params! {},
             )),
         }
-    }
-
-    /// Stores the response under the claimed key, in the same transaction as the effect.
-    pub(crate) async fn complete_idempotency(
-        &self,
-        conn: &mut PgConnection,
-        principal: &Principal,
-        request: &IdempotentRequest,
-        response: &StoredResponse,
-    ) -> Result<()> {
-        store::complete(conn, &key_owner(principal), &request.key, response.status, &response.body).await?;
-        Ok(())
     }
 }
 

@@ -8,7 +8,6 @@ use sqlx::PgConnection;
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StoredKey {
     pub request_hash: Vec<u8>,
-    pub response_status: Option<i16>,
     pub response_body: Option<Value>,
 }
 
@@ -37,7 +36,7 @@ pub async fn claim(
 /// The stored request and response of a used key.
 pub async fn find(conn: &mut PgConnection, client_id: &str, key: &str) -> sqlx::Result<Option<StoredKey>> {
     sqlx::query_as(
-        "SELECT request_hash, response_status, response_body FROM idempotency_keys
+        "SELECT request_hash, response_body FROM idempotency_keys
           WHERE client_id = $1 AND idempotency_key = $2",
     )
     .bind(client_id)
@@ -46,23 +45,13 @@ pub async fn find(conn: &mut PgConnection, client_id: &str, key: &str) -> sqlx::
     .await
 }
 
-/// Stores the response of a claimed key.
-pub async fn complete(
-    conn: &mut PgConnection,
-    client_id: &str,
-    key: &str,
-    status: u16,
-    body: &Value,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE idempotency_keys SET response_status = $3, response_body = $4
-          WHERE client_id = $1 AND idempotency_key = $2",
-    )
-    .bind(client_id)
-    .bind(key)
-    .bind(status as i16)
-    .bind(body)
-    .execute(conn)
-    .await?;
+/// Stores the result of a claimed key.
+pub async fn complete(conn: &mut PgConnection, client_id: &str, key: &str, body: &Value) -> sqlx::Result<()> {
+    sqlx::query("UPDATE idempotency_keys SET response_body = $3 WHERE client_id = $1 AND idempotency_key = $2")
+        .bind(client_id)
+        .bind(key)
+        .bind(body)
+        .execute(conn)
+        .await?;
     Ok(())
 }
