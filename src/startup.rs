@@ -65,18 +65,16 @@ impl Application {
     }
 }
 
-/// Working-day rules past the calendar's last year fall back to Monday–Friday: say so.
+/// Working-day rules past the calendar's last year fall back to Monday–Friday: say so, for this
+/// year and the next, naming the year.
 fn warn_if_calendar_is_short(core: &Core) {
     use chrono::Datelike;
     let year = core.clock.today().year();
     for y in [year, year + 1] {
         if !core.calendar.covers(y) {
-            tracing::warn!(year = y, "config/calendar.toml has no holidays for this year: only weekends are skipped");
+            tracing::warn!(year = y, "config/calendar.toml has no holidays for {y}: only weekends are skipped there");
         } else if core.calendar.is_provisional(y) {
-            tracing::warn!(
-                year = y,
-                "the calendar for this year is provisional until the State Council notice is added"
-            );
+            tracing::warn!(year = y, "the calendar for {y} is provisional until the State Council notice is added");
         }
     }
 }

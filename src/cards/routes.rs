@@ -290,11 +290,21 @@ async fn list_for_person(
     Ok(Json(CardList { items: cards.into_iter().map(|c| CardResponse::from_row(c, max)).collect() }))
 }
 
-/// Read a card (hall, card-holder channels, the issuing bank).
+/// Read a card by its number (hall staff, and the issuing bank for its own cards).
+///
+/// Staff whose role carries `persons:read` (clerk, supervisor, auditor, admin) read any card; a
+/// bank client reads the cards it issued, and another bank's card is 403 `card.not_issuing_bank`.
+/// Every other client (the online card-holder channels, institutions, terminals, the tax bureau)
+/// gets 403 `auth.insufficient_scope`: institutions and terminals read a card only when its
+/// holder presents it (with the password or an e-voucher), never by number alone.
 #[utoipa::path(
     get, path = "/v1/cards/{card_no}", tag = "cards", security(("bearer" = [])),
     params(("card_no" = String, Path, description = "Card number")),
-    responses((status = 200, description = "The card", body = CardResponse), (status = 404, description = "No such card"))
+    responses(
+        (status = 200, description = "The card", body = CardResponse),
+        (status = 403, description = "`auth.insufficient_scope`, or `card.not_issuing_bank` for another bank's card"),
+        (status = 404, description = "No such card"),
+    )
 )]
 async fn get_card(
     State(state): State<AppState>,
@@ -488,11 +498,20 @@ async fn unfreeze(
     Ok(card_json(&state, card))
 }
 
-/// A card's history, oldest first.
+/// A card's history, oldest first (hall staff, and the issuing bank for its own cards).
+///
+/// Read as the card itself is: staff whose role carries `persons:read` read any card's history;
+/// a bank client reads the history of the cards it issued, and another bank's card is 403
+/// `card.not_issuing_bank`. Every other client (the online card-holder channels, institutions,
+/// terminals, the tax bureau) gets 403 `auth.insufficient_scope`.
 #[utoipa::path(
     get, path = "/v1/cards/{card_no}/transitions", tag = "cards", security(("bearer" = [])),
     params(("card_no" = String, Path, description = "Card number")),
-    responses((status = 200, description = "History", body = CardTransitionList), (status = 404, description = "No such card"))
+    responses(
+        (status = 200, description = "History", body = CardTransitionList),
+        (status = 403, description = "`auth.insufficient_scope`, or `card.not_issuing_bank` for another bank's card"),
+        (status = 404, description = "No such card"),
+    )
 )]
 async fn history(
     State(state): State<AppState>,

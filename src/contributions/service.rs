@@ -86,7 +86,7 @@ impl Contributions<'_> {
         if let Some(row) = self.current_contribution(person, now) {
             store::insert_if_missing(conn, &row).await?;
         }
-        if InsuranceType::parse(&person.insurance_type) == Some(InsuranceType::Employee) {
+        if person.insurance_type == InsuranceType::Employee {
             ledger::writer::open(conn, &person.person_no, now).await?;
         }
         Ok(())
@@ -96,7 +96,7 @@ impl Contributions<'_> {
     /// yearly amount for residents; nothing for an employee whose base is not yet known.
     fn current_contribution(&self, person: &PersonRow, now: DateTime<Utc>) -> Option<ContributionRow> {
         let today = self.clock.today();
-        let (period, base, employer, personal, allocation) = match InsuranceType::parse(&person.insurance_type)? {
+        let (period, base, employer, personal, allocation) = match person.insurance_type {
             InsuranceType::Employee => {
                 let base = person.contribution_base?;
                 let rates = self.rates();
@@ -154,7 +154,7 @@ impl Contributions<'_> {
         let mut tx = self.pool.begin().await?;
         let mut person =
             persons::find_for_update(&mut tx, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
-        if InsuranceType::parse(&person.insurance_type) != Some(InsuranceType::Employee) {
+        if person.insurance_type != InsuranceType::Employee {
             return Err(Error::invalid_field(
                 "contribution.base_not_applicable",
                 "contribution_base",

@@ -36,3 +36,26 @@ impl InsuranceType {
         matches!(self, Self::Employee)
     }
 }
+
+/// Stored as its national code (`text`).
+impl sqlx::Type<sqlx::Postgres> for InsuranceType {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <&str as sqlx::Type<sqlx::Postgres>>::type_info()
+    }
+}
+
+impl sqlx::Encode<'_, sqlx::Postgres> for InsuranceType {
+    fn encode_by_ref(
+        &self,
+        buf: &mut sqlx::postgres::PgArgumentBuffer,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <&str as sqlx::Encode<sqlx::Postgres>>::encode(self.code(), buf)
+    }
+}
+
+impl sqlx::Decode<'_, sqlx::Postgres> for InsuranceType {
+    fn decode(value: sqlx::postgres::PgValueRef<'_>) -> Result<Self, sqlx::error::BoxDynError> {
+        let code = <&str as sqlx::Decode<sqlx::Postgres>>::decode(value)?;
+        Self::parse(code).ok_or_else(|| format!("unknown insurance type {code:?}").into())
+    }
+}

@@ -123,7 +123,7 @@ fn new_person_row(person_no: PersonNo, e: &Enrolment, now: chrono::DateTime<chro
         gender: e.id_number.gender(),
         birth_date: e.id_number.birth_date(),
         phone: e.phone.as_str().to_owned(),
-        insurance_type: e.insurance_type.code().to_owned(),
+        insurance_type: e.insurance_type,
         region_code: e.region.as_str().to_owned(),
         employer_credit_code: e.employer.as_ref().map(|em| em.credit_code.as_str().to_owned()),
         employer_name: e.employer.as_ref().map(|em| em.name.clone()),

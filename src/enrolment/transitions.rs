@@ -5,7 +5,7 @@ use sqlx::PgConnection;
 
 use super::Enrolments;
 use crate::contributions::Contributions;
-use crate::domain::{InsuranceType, Money, PersonNo};
+use crate::domain::{Money, PersonNo};
 use crate::ledger::Ledger;
 use crate::persons::{
     Disclosure, InsuredStatus, PersonRecord, PersonRow, Persons, StatusEntryRow, StatusRequest, StatusRule,
@@ -51,7 +51,7 @@ impl Enrolments<'_> {
         person: &PersonRow,
         request: &StatusRequest,
     ) -> Result<()> {
-        let employee = person.insurance_type == InsuranceType::Employee.code();
+        let employee = person.insurance_type.has_personal_account();
         let carried = request.carried_over_balance.unwrap_or(Money::ZERO);
         let transfer_in = rule.from == InsuredStatus::TransferredOut;
         crate::ledger::check_carry_over(carried, employee, transfer_in)?;

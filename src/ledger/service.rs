@@ -7,7 +7,7 @@ use sqlx::PgConnection;
 use super::EntryKind;
 use super::store::{self, AccountRow, EntryFilter, EntryRow, LedgerCheck};
 use super::writer::{self, Movement};
-use crate::domain::{InsuranceType, Money, PersonNo};
+use crate::domain::{Money, PersonNo};
 use crate::params;
 use crate::persons;
 use crate::persons::InsuredStatus;
@@ -121,7 +121,7 @@ pub(crate) async fn locked_account_of(
 
 async fn employee_account(conn: &mut PgConnection, person: persons::PersonRow) -> Result<(InsuredStatus, AccountRow)> {
     let person_no = &person.person_no;
-    if InsuranceType::parse(&person.insurance_type) == Some(InsuranceType::Resident) {
+    if !person.insurance_type.has_personal_account() {
         return Err(Error::NotFound { code: "account.resident_has_none" });
     }
     let account = store::find(conn, person_no)

@@ -76,7 +76,7 @@ impl From<PersonRecord> for PersonResponse {
             gender: row.gender,
             birth_date: row.birth_date,
             phone: if full { row.phone } else { mask_phone(&row.phone) },
-            insurance_type: InsuranceType::parse(&row.insurance_type).unwrap_or(InsuranceType::Resident),
+            insurance_type: row.insurance_type,
             region_code: row.region_code,
             region_name,
             employer: row

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
-use crate::domain::{Gender, Money, PersonNo};
+use crate::domain::{Gender, InsuranceType, Money, PersonNo};
 use crate::persons::InsuredStatus;
 use crate::platform::caller::Actor;
 
@@ -16,7 +16,7 @@ pub struct PersonRow {
     pub gender: Gender,
     pub birth_date: NaiveDate,
     pub phone: String,
-    pub insurance_type: String,
+    pub insurance_type: InsuranceType,
     pub region_code: String,
     pub employer_credit_code: Option<String>,
     pub employer_name: Option<String>,
@@ -50,7 +50,7 @@ pub async fn insert(conn: &mut PgConnection, row: &PersonRow) -> sqlx::Result<()
     .bind(row.gender)
     .bind(row.birth_date)
     .bind(&row.phone)
-    .bind(&row.insurance_type)
+    .bind(row.insurance_type)
     .bind(&row.region_code)
     .bind(&row.employer_credit_code)
     .bind(&row.employer_name)

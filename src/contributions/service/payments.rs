@@ -57,7 +57,7 @@ impl Contributions<'_> {
             .await?
             .ok_or(Error::NotFound { code: "person.not_found" })?;
         refuse_if_transferred_out(person.status)?;
-        check_period_format(InsuranceType::parse(&person.insurance_type), &payment.periods)?;
+        check_period_format(person.insurance_type, &payment.periods)?;
         let owed = contributions::lock_periods(conn, &payment.person_no, &payment.periods).await?;
         check_covers_exactly(&payment, &owed)?;
         let row = self.new_payment(caller, payment);
@@ -123,10 +123,10 @@ fn check_shape(caller: &Caller, payment: &PaymentRequest, now: DateTime<Utc>) ->
 }
 
 /// Employees pay months (`2026-10`), residents years (`2026`).
-fn check_period_format(insurance: Option<InsuranceType>, periods: &[String]) -> Result<()> {
+fn check_period_format(insurance: InsuranceType, periods: &[String]) -> Result<()> {
     let ok = |p: &String| match insurance {
-        Some(InsuranceType::Resident) => p.len() == 4 && p.parse::<i32>().is_ok_and(|y| (2000..2100).contains(&y)),
-        _ => Month::parse(p).is_some_and(|m| m.to_string() == *p),
+        InsuranceType::Resident => p.len() == 4 && p.parse::<i32>().is_ok_and(|y| (2000..2100).contains(&y)),
+        InsuranceType::Employee => Month::parse(p).is_some_and(|m| m.to_string() == *p),
     };
     match periods.iter().find(|p| !ok(p)) {
         None => Ok(()),
