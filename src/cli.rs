@@ -11,7 +11,7 @@ use secrecy::SecretString;
 use serde_json::json;
 
 use crate::auth::{Auth, ClientBinding};
-use crate::domain::Money;
+use crate::domain::{IdNumber, Money};
 use crate::ledger::Ledger;
 use crate::platform::Core;
 use crate::platform::caller::{Actor, ClientKind, Role};
@@ -122,6 +122,10 @@ enum StaffCommand {
         username: String,
         #[arg(long, value_enum)]
         role: Role,
+        /// The staff member's citizen ID number: one staff account per person, so four-eyes
+        /// work is done by two people.
+        #[arg(long)]
+        id_number: String,
     },
 }
 
@@ -162,9 +166,11 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Ledger { command: LedgerCommand::Check } => with_core(settings, check_ledger).await,
         Command::Jobs { command: JobsCommand::Run } => with_core(settings, run_jobs).await,
-        Command::Staff { command: StaffCommand::Create { username, role } } => {
+        Command::Staff { command: StaffCommand::Create { username, role, id_number } } => {
+            let id_number = IdNumber::parse(&id_number, chrono::Utc::now().date_naive())
+                .map_err(|e| anyhow::anyhow!("--id-number: {e}"))?;
             let password = staff_password()?;
-            with_core(settings, |core| create_staff(core, username, role, password)).await
+            with_core(settings, |core| create_staff(core, username, role, id_number, password)).await
         }
     }
 }
@@ -223,8 +229,14 @@ async fn run_jobs(core: Core) -> Result<()> {
 }
 
 /// `staff create`.
-async fn create_staff(core: Core, username: String, role: Role, password: SecretString) -> Result<()> {
-    let staff = Auth::new(&core).create_staff(&Actor::system("cli"), &username, role, password).await?;
+async fn create_staff(
+    core: Core,
+    username: String,
+    role: Role,
+    id_number: IdNumber,
+    password: SecretString,
+) -> Result<()> {
+    let staff = Auth::new(&core).create_staff(&Actor::system("cli"), &username, role, &id_number, password).await?;
     print_json(&json!({ "staff_id": staff.staff_id, "username": staff.username, "role": staff.role }));
     Ok(())
 }

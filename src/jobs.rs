@@ -9,6 +9,7 @@ use tokio::sync::watch;
 
 use crate::cards::Cards;
 use crate::contributions::Contributions;
+use crate::ledger::Ledger;
 use crate::platform::Core;
 
 /// A time-driven rule.
@@ -20,11 +21,14 @@ pub enum Job {
     ContributionAssessment,
     /// After the monthly cut-off, unpaid months put persons in arrears.
     ArrearsSweep,
+    /// Staff adjustments left pending past their expiry date expire.
+    AdjustmentExpiry,
 }
 
 impl Job {
     /// Every job, in the order they run.
-    pub const ALL: [Self; 3] = [Self::TemporaryLossLapse, Self::ContributionAssessment, Self::ArrearsSweep];
+    pub const ALL: [Self; 4] =
+        [Self::TemporaryLossLapse, Self::ContributionAssessment, Self::ArrearsSweep, Self::AdjustmentExpiry];
 
     /// The name in logs and metrics.
     pub fn name(self) -> &'static str {
@@ -32,6 +36,7 @@ impl Job {
             Self::TemporaryLossLapse => "temporary_loss_lapse",
             Self::ContributionAssessment => "contribution_assessment",
             Self::ArrearsSweep => "arrears_sweep",
+            Self::AdjustmentExpiry => "adjustment_expiry",
         }
     }
 
@@ -41,6 +46,7 @@ impl Job {
             Self::TemporaryLossLapse => Cards::new(core).lapse_temporary_losses().await,
             Self::ContributionAssessment => Contributions::new(core).assess_contributions().await,
             Self::ArrearsSweep => Contributions::new(core).sweep_arrears().await,
+            Self::AdjustmentExpiry => Ledger::new(core).expire_adjustments().await,
         }
     }
 }

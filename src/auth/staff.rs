@@ -1,6 +1,7 @@
 //! Staff accounts and staff login with lockout.
 
 use super::Auth;
+use crate::domain::IdNumber;
 use chrono::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
@@ -39,6 +40,7 @@ impl Auth<'_> {
         actor: &Actor,
         username: &str,
         role: Role,
+        id_number: &IdNumber,
         password: SecretString,
     ) -> Result<CreatedStaff> {
         let username = parse_username(username)?;
@@ -54,15 +56,23 @@ impl Auth<'_> {
             staff_id: Uuid::new_v4(),
             username: username.clone(),
             role: role.as_str().to_owned(),
+            id_number: Some(id_number.as_str().to_owned()),
             password_hash,
             failed_logins: 0,
             locked_until: None,
             created_at: self.clock.now(),
         };
         let mut tx = self.pool.begin().await?;
-        use crate::platform::error::ResultExt;
-        store::insert(&mut tx, &row).await.on_constraint("staff_users_username_key", || {
-            Error::conflict("staff.username_taken", "this username is taken", params! {})
+        store::insert(&mut tx, &row).await.map_err(|err| {
+            match err.as_database_error().and_then(|db| db.constraint()) {
+                Some("staff_users_username_key") => {
+                    Error::conflict("staff.username_taken", "this username is taken", params! {})
+                }
+                Some("staff_users_id_number_key") => {
+                    Error::conflict("staff.id_number_taken", "this person already has a staff account", params! {})
+                }
+                _ => Error::from(err),
+            }
         })?;
         let subject = Subject { kind: "staff", id: &username };
         self.audit(&mut tx, actor, "staff.create", Some(subject), json!({ "role": role.as_str() })).await?;

@@ -57,7 +57,9 @@ impl Enrolments<'_> {
         crate::ledger::check_carry_over(carried, employee, transfer_in)?;
         let other_region = person.other_region.as_deref().unwrap_or_default();
         if rule.to == InsuredStatus::TransferredOut {
-            Ledger::new(self).move_balance_out(conn, actor, &person.person_no, other_region).await?;
+            let ledger = Ledger::new(self);
+            ledger.move_balance_out(conn, actor, &person.person_no, other_region).await?;
+            ledger.void_pending_adjustments(conn, actor, &person.person_no).await?;
         }
         if transfer_in && employee {
             Ledger::new(self).carry_balance_in(conn, actor, &person.person_no, other_region, carried).await?;

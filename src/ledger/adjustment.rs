@@ -1,6 +1,6 @@
 //! A staff adjustment request and where it stands.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -18,6 +18,10 @@ pub enum AdjustmentState {
     Approved,
     /// Rejected; nothing moved.
     Rejected,
+    /// Left pending past its expiry date; nothing moved.
+    Expired,
+    /// The person transferred out while it was pending; nothing moved.
+    Voided,
 }
 
 impl AdjustmentState {
@@ -27,6 +31,8 @@ impl AdjustmentState {
             Self::Pending => "pending",
             Self::Approved => "approved",
             Self::Rejected => "rejected",
+            Self::Expired => "expired",
+            Self::Voided => "voided",
         }
     }
 }
@@ -40,9 +46,14 @@ pub struct Adjustment {
     pub amount: Money,
     pub reason: String,
     pub requested_by: String,
+    /// Who requested it as a person (a key derived from their ID number).
+    pub requester_key: Option<String>,
     pub requested_at: DateTime<Utc>,
+    /// The last day it may be decided.
+    pub expires_on: NaiveDate,
     pub state: AdjustmentState,
     pub decided_by: Option<String>,
+    pub decider_key: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
     pub entry_id: Option<i64>,
 }

@@ -14,7 +14,7 @@ use super::{Adjustment, AdjustmentState, EntryKind, Ledger};
 use crate::domain::{Money, PersonNo};
 use crate::params;
 use crate::platform::audit::Subject;
-use crate::platform::caller::Caller;
+use crate::platform::caller::{Actor, Caller};
 use crate::platform::error::{Error, Result};
 use crate::platform::idempotency::{IdempotentRequest, Outcome};
 
@@ -66,8 +66,13 @@ impl Ledger<'_> {
             person_no: requested.person_no.clone(),
             amount: requested.amount,
             reason: requested.reason.to_owned(),
-            requested_by: requested.staff,
+            requested_by: requested.staff.username,
+            requester_key: Some(requested.staff.key),
             requested_at: self.clock.now(),
+            expires_on: self
+                .calendar
+                .add_working_days(self.clock.today(), self.settings.ledger.adjustment_expiry_working_days),
+            decider_key: None,
             state: AdjustmentState::Pending,
             decided_by: None,
             decided_at: None,
@@ -100,7 +105,7 @@ impl Ledger<'_> {
         conn: &mut PgConnection,
         caller: &Caller,
         id: Uuid,
-        approver: String,
+        approver: Staffer,
     ) -> Result<AdjustmentOutcome> {
         let mut row = self.pending_for_decision(conn, id, &approver).await?;
         let (status, _) = locked_account_of(conn, &row.person_no).await?;
@@ -113,17 +118,17 @@ impl Ledger<'_> {
             period: None,
             payment_id: None,
             reason: Some(format!("{} (requested by {}, adjustment {id})", row.reason, row.requested_by)),
-            approver: Some(approver.clone()),
+            approver: Some(approver.username.clone()),
         };
         let entry = writer::post(conn, movement, caller.actor(), now).await?;
-        if !store::decide(conn, id, AdjustmentState::Approved, &approver, now, Some(entry.id)).await? {
+        if !store::decide(conn, id, AdjustmentState::Approved, approver.as_decider(), now, Some(entry.id)).await? {
             return Err(anyhow::anyhow!("adjustment {id} left pending under lock").into());
         }
         let subject = Subject { kind: "person", id: row.person_no.as_str() };
         let details = json!({ "adjustment_id": id, "requested_by": row.requested_by, "entry_id": entry.id });
         self.audit(conn, caller.actor(), "account.adjustment_approved", Some(subject), details).await?;
-        (row.state, row.decided_by, row.decided_at, row.entry_id) =
-            (AdjustmentState::Approved, Some(approver), Some(now), Some(entry.id));
+        row.decide(AdjustmentState::Approved, approver, now);
+        row.entry_id = Some(entry.id);
         Ok(AdjustmentOutcome { adjustment: row, entry: Some(entry) })
     }
 
@@ -134,23 +139,24 @@ impl Ledger<'_> {
         let mut tx = self.pool.begin().await?;
         let mut row = self.pending_for_decision(&mut tx, id, &decider).await?;
         let now = self.clock.now();
-        if !store::decide(&mut tx, id, AdjustmentState::Rejected, &decider, now, None).await? {
+        if !store::decide(&mut tx, id, AdjustmentState::Rejected, decider.as_decider(), now, None).await? {
             return Err(anyhow::anyhow!("adjustment {id} left pending under lock").into());
         }
         let subject = Subject { kind: "person", id: row.person_no.as_str() };
         self.audit(&mut tx, actor, "account.adjustment_rejected", Some(subject), json!({ "adjustment_id": id }))
             .await?;
         tx.commit().await?;
-        (row.state, row.decided_by, row.decided_at) = (AdjustmentState::Rejected, Some(decider), Some(now));
+        row.decide(AdjustmentState::Rejected, decider, now);
         Ok(AdjustmentOutcome { adjustment: row, entry: None })
     }
 
-    /// A pending request someone other than its requester may decide.
-    async fn pending_for_decision(&self, conn: &mut sqlx::PgConnection, id: Uuid, decider: &str) -> Result<Adjustment> {
+    /// A pending, unexpired request another person than its requester may decide.
+    async fn pending_for_decision(&self, conn: &mut PgConnection, id: Uuid, decider: &Staffer) -> Result<Adjustment> {
         let row =
             store::find_for_update(conn, id).await?.ok_or(Error::NotFound { code: "account.adjustment_not_found" })?;
-        if row.requested_by == decider {
-            return Err(Error::forbidden("account.self_approval", "another staff user decides an adjustment"));
+        // Four eyes are two people: the same person under another account is refused too.
+        if row.requester_key.as_deref() == Some(decider.key.as_str()) || row.requested_by == decider.username {
+            return Err(Error::forbidden("account.self_approval", "another person decides an adjustment"));
         }
         if row.state != AdjustmentState::Pending {
             return Err(Error::conflict(
@@ -159,7 +165,41 @@ impl Ledger<'_> {
                 params! { "state" => row.state.as_str() },
             ));
         }
+        if self.clock.today() > row.expires_on {
+            return Err(Error::conflict(
+                "account.adjustment_expired",
+                format!("this adjustment expired after {}; request it again", row.expires_on),
+                params! { "expires_on" => row.expires_on.to_string() },
+            ));
+        }
         Ok(row)
+    }
+
+    /// Voids the person's pending adjustments (their account is leaving with a transfer out),
+    /// inside the caller's transaction. Returns how many.
+    pub async fn void_pending_adjustments(
+        &self,
+        conn: &mut PgConnection,
+        actor: &Actor,
+        person_no: &PersonNo,
+    ) -> Result<u64> {
+        let closing =
+            store::Closing { state: AdjustmentState::Voided, by: "transfer_out", actor, at: self.clock.now() };
+        Ok(store::close_pending_of(conn, person_no, &closing).await?)
+    }
+
+    /// The job: pending adjustments past their expiry date become expired. Idempotent, and safe
+    /// with several instances (the update re-checks the state).
+    pub async fn expire_adjustments(&self) -> Result<u64> {
+        let actor = Actor::system("adjustment_expiry");
+        let closing = store::Closing {
+            state: AdjustmentState::Expired,
+            by: "adjustment_expiry",
+            actor: &actor,
+            at: self.clock.now(),
+        };
+        let mut conn = self.pool.acquire().await?;
+        Ok(store::close_expired(&mut conn, self.clock.today(), &closing).await?)
     }
 }
 
@@ -168,14 +208,41 @@ struct NewAdjustment<'a> {
     person_no: &'a PersonNo,
     amount: Money,
     reason: &'a str,
-    staff: String,
+    staff: Staffer,
 }
 
-/// Adjustments are staff work: the scope, and a staff user to name.
-fn adjusting_staff(caller: &Caller) -> Result<String> {
-    caller
+/// The staff member who requests or decides: their account, and the key of the person.
+#[derive(Debug, Clone)]
+struct Staffer {
+    username: String,
+    key: String,
+}
+
+/// Adjustments are staff work by a staff member whose person is known (an ID number on
+/// their account), so four eyes can be two people.
+fn adjusting_staff(caller: &Caller) -> Result<Staffer> {
+    let staff = caller
         .staff
         .as_ref()
-        .map(|s| s.username.clone())
-        .ok_or_else(|| Error::forbidden("auth.insufficient_scope", "adjustments are made by staff"))
+        .ok_or_else(|| Error::forbidden("auth.insufficient_scope", "adjustments are made by staff"))?;
+    let key = staff.person_key.clone().ok_or_else(|| {
+        Error::forbidden(
+            "staff.identity_missing",
+            "this staff account has no ID number on record; four-eyes work needs one",
+        )
+    })?;
+    Ok(Staffer { username: staff.username.clone(), key })
+}
+
+impl Staffer {
+    fn as_decider(&self) -> store::Decider<'_> {
+        store::Decider { username: &self.username, key: &self.key }
+    }
+}
+
+impl Adjustment {
+    fn decide(&mut self, state: AdjustmentState, by: Staffer, at: chrono::DateTime<chrono::Utc>) {
+        (self.state, self.decided_by, self.decider_key, self.decided_at) =
+            (state, Some(by.username), Some(by.key), Some(at));
+    }
 }

@@ -1,23 +1,30 @@
-//! The `account_adjustments` table: requested, then approved or rejected by someone else.
+//! The `account_adjustments` table: requested, then approved or rejected by another person,
+//! or closed unapproved (expired, voided).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::{Adjustment, AdjustmentState};
+use crate::domain::PersonNo;
+use crate::platform::audit;
+use crate::platform::caller::Actor;
 
 /// Stores a new pending request.
 pub async fn insert(conn: &mut PgConnection, row: &Adjustment) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO account_adjustments (adjustment_id, person_no, amount, reason, requested_by, requested_at, state)
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending')",
+        "INSERT INTO account_adjustments (adjustment_id, person_no, amount, reason, requested_by, requester_key,
+                                          requested_at, expires_on, state)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending')",
     )
     .bind(row.adjustment_id)
     .bind(&row.person_no)
     .bind(row.amount)
     .bind(&row.reason)
     .bind(&row.requested_by)
+    .bind(&row.requester_key)
     .bind(row.requested_at)
+    .bind(row.expires_on)
     .execute(conn)
     .await?;
     Ok(())
@@ -31,26 +38,91 @@ pub async fn find_for_update(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<
         .await
 }
 
+/// Who decides a request: the staff account and the person's key.
+#[derive(Debug, Clone, Copy)]
+pub struct Decider<'a> {
+    pub username: &'a str,
+    pub key: &'a str,
+}
+
 /// Records the decision (and, for an approval, the ledger entry it posted) on a request that is
 /// still pending; returns whether it was.
 pub async fn decide(
     conn: &mut PgConnection,
     id: Uuid,
     state: AdjustmentState,
-    by: &str,
+    by: Decider<'_>,
     at: DateTime<Utc>,
     entry_id: Option<i64>,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE account_adjustments SET state = $2, decided_by = $3, decided_at = $4, entry_id = $5
+        "UPDATE account_adjustments SET state = $2, decided_by = $3, decider_key = $4, decided_at = $5, entry_id = $6
           WHERE adjustment_id = $1 AND state = 'pending'",
     )
     .bind(id)
     .bind(state)
-    .bind(by)
+    .bind(by.username)
+    .bind(by.key)
     .bind(at)
     .bind(entry_id)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// How pending requests are closed without a decision by a person: expired or voided.
+#[derive(Debug)]
+pub struct Closing<'a> {
+    pub state: AdjustmentState,
+    /// What closed them (`adjustment_expiry`, `transfer_out`), recorded as the decider.
+    pub by: &'a str,
+    pub actor: &'a Actor,
+    pub at: DateTime<Utc>,
+}
+
+/// Closes the pending requests of one person; returns how many.
+pub async fn close_pending_of(
+    conn: &mut PgConnection,
+    person_no: &PersonNo,
+    closing: &Closing<'_>,
+) -> sqlx::Result<u64> {
+    let sql = close_statement("person_no = $9");
+    bind_closing(sqlx::query_scalar(&sql), closing).bind(person_no).fetch_one(conn).await.map(|n| n as u64)
+}
+
+/// Closes every pending request whose expiry date is before `today`; returns how many.
+pub async fn close_expired(conn: &mut PgConnection, today: NaiveDate, closing: &Closing<'_>) -> sqlx::Result<u64> {
+    let sql = close_statement("expires_on < $9");
+    bind_closing(sqlx::query_scalar(&sql), closing).bind(today).fetch_one(conn).await.map(|n| n as u64)
+}
+
+/// Closes the pending requests matching `condition` (on `$9`) and writes an audit row for each.
+fn close_statement(condition: &str) -> String {
+    let audit_source = "(SELECT $3::timestamptz AS occurred_at, $4::text AS actor_kind, $5::text AS actor_id,
+                $6::text AS client_id, $7::text AS channel, $8::text AS request_id,
+                'account.adjustment_' || $1::text AS action, 'person'::text AS subject_kind, person_no AS subject_id,
+                jsonb_build_object('adjustment_id', adjustment_id) AS details FROM closed) AS closing";
+    format!(
+        "WITH closed AS (
+             UPDATE account_adjustments SET state = $1, decided_by = $2, decided_at = $3
+              WHERE state = 'pending' AND {condition}
+             RETURNING adjustment_id, person_no
+         ), audit AS ({})
+         SELECT count(*) FROM closed",
+        audit::store::insert_from(audit_source)
+    )
+}
+
+type CountQuery<'q> = sqlx::query::QueryScalar<'q, sqlx::Postgres, i64, sqlx::postgres::PgArguments>;
+
+fn bind_closing<'q>(query: CountQuery<'q>, closing: &'q Closing<'q>) -> CountQuery<'q> {
+    query
+        .bind(closing.state)
+        .bind(closing.by)
+        .bind(closing.at)
+        .bind(closing.actor.kind.as_str())
+        .bind(&closing.actor.id)
+        .bind(&closing.actor.client_id)
+        .bind(&closing.actor.channel)
+        .bind(&closing.actor.request_id)
 }

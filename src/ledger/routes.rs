@@ -110,6 +110,9 @@ pub struct AdjustmentView {
     pub reason: String,
     pub requested_by: String,
     pub requested_at: chrono::DateTime<chrono::Utc>,
+    /// The last day it may be approved or rejected; after it, it expires.
+    pub expires_on: chrono::NaiveDate,
+    /// `pending`, `approved`, `rejected`, `expired` or `voided` (by a transfer out).
     pub state: AdjustmentState,
     pub decided_by: Option<String>,
     pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -127,6 +130,7 @@ impl From<AdjustmentOutcome> for AdjustmentView {
             reason: a.reason,
             requested_by: a.requested_by,
             requested_at: a.requested_at,
+            expires_on: a.expires_on,
             state: a.state,
             decided_by: a.decided_by,
             decided_at: a.decided_at,

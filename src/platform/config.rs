@@ -29,6 +29,7 @@ pub struct Settings {
     pub cards: CardSettings,
     pub jobs: JobSettings,
     pub contributions: ContributionSettings,
+    pub ledger: LedgerSettings,
 }
 
 /// The HTTP listener.
@@ -88,6 +89,13 @@ pub struct ContributionSettings {
     pub manual_arrival_after_working_days: u32,
 }
 
+/// The personal-account ledger.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerSettings {
+    pub adjustment_expiry_working_days: u32,
+}
+
 /// The background job runner.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -130,7 +138,7 @@ impl Settings {
     /// Refuses values that parse but make no sense, naming the key.
     fn validated(self) -> Result<Self, String> {
         let c = &self.contributions;
-        let checks: [(bool, &str); 8] = [
+        let checks: [(bool, &str); 9] = [
             ((1..=28).contains(&c.cutoff_day), "contributions.cutoff_day must be 1 to 28"),
             ((0..=10_000).contains(&c.employer_rate_bp), "contributions.employer_rate_bp must be 0 to 10000"),
             ((0..=10_000).contains(&c.personal_rate_bp), "contributions.personal_rate_bp must be 0 to 10000"),
@@ -144,6 +152,10 @@ impl Settings {
             ),
             (self.cards.password_max_failures >= 1, "cards.password_max_failures must be at least 1"),
             (self.jobs.interval_secs >= 1, "jobs.interval_secs must be at least 1"),
+            (
+                self.ledger.adjustment_expiry_working_days >= 1,
+                "ledger.adjustment_expiry_working_days must be at least 1",
+            ),
             (
                 argon2::Params::new(self.auth.argon2_memory_kib, self.auth.argon2_iterations, 1, None).is_ok(),
                 "auth.argon2_memory_kib / auth.argon2_iterations are outside argon2's bounds",

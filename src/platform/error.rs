@@ -40,6 +40,20 @@ pub type Params = Map<String, Value>;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// The stable code a client branches on (`internal` for an internal error).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Malformed { code, .. }
+            | Self::Invalid { code, .. }
+            | Self::Unauthenticated { code }
+            | Self::Forbidden { code, .. }
+            | Self::NotFound { code }
+            | Self::Conflict { code, .. }
+            | Self::Locked { code, .. } => code,
+            Self::Internal(_) => "internal",
+        }
+    }
+
     /// A 422 for one field, with the parse error's own text as detail.
     pub fn invalid_field(code: &'static str, field: &str, detail: impl ToString) -> Self {
         let mut params = Params::new();

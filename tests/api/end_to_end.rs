@@ -28,7 +28,13 @@ async fn a_hall_clerk_enrols_and_seals_a_person_over_a_real_socket() {
         .await
         .unwrap();
     Auth::new(&core)
-        .create_staff(&Actor::system("test"), "clerk.e2e", Role::Clerk, SecretString::from(STAFF_PASSWORD))
+        .create_staff(
+            &Actor::system("test"),
+            "clerk.e2e",
+            Role::Clerk,
+            &crate::helpers::staff_id_number(),
+            SecretString::from(STAFF_PASSWORD),
+        )
         .await
         .unwrap();
     let http = reqwest::Client::new();

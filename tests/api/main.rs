@@ -1,6 +1,7 @@
 //! The one integration-test binary: every module below talks to a real PostgreSQL through the
 //! real router (and, in `end_to_end`, over a real socket).
 
+mod adjustment_rules;
 mod architecture;
 mod auth;
 mod authorisation;

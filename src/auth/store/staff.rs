@@ -10,6 +10,7 @@ pub struct StaffRow {
     pub staff_id: Uuid,
     pub username: String,
     pub role: String,
+    pub id_number: Option<String>,
     pub password_hash: String,
     pub failed_logins: i32,
     pub locked_until: Option<DateTime<Utc>>,
@@ -19,12 +20,13 @@ pub struct StaffRow {
 /// Inserts a staff user.
 pub async fn insert(conn: &mut PgConnection, row: &StaffRow) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO staff_users (staff_id, username, role, password_hash, created_at)
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO staff_users (staff_id, username, role, id_number, password_hash, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(row.staff_id)
     .bind(&row.username)
     .bind(&row.role)
+    .bind(&row.id_number)
     .bind(&row.password_hash)
     .bind(row.created_at)
     .execute(conn)

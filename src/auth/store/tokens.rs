@@ -26,6 +26,7 @@ pub struct TokenGrant {
     pub staff_id: Option<Uuid>,
     pub staff_username: Option<String>,
     pub staff_role: Option<String>,
+    pub staff_id_number: Option<String>,
 }
 
 /// Stores a token.
@@ -53,7 +54,7 @@ pub async fn find_live(
 ) -> sqlx::Result<Option<TokenGrant>> {
     sqlx::query_as(
         "SELECT t.client_id, c.kind AS client_kind, c.bank_code, c.institution_code, t.scopes, t.staff_id,
-                s.username AS staff_username, s.role AS staff_role
+                s.username AS staff_username, s.role AS staff_role, s.id_number AS staff_id_number
            FROM access_tokens t
            JOIN clients c ON c.client_id = t.client_id
            LEFT JOIN staff_users s ON s.staff_id = t.staff_id

@@ -237,10 +237,21 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
         "使用该 Idempotency-Key 的请求仍在处理中",
         "The first request with this key is still running",
     ),
+    (
+        "account.adjustment_expired",
+        "该调账申请已过期，请重新申请",
+        "This adjustment request has expired; request it again",
+    ),
+    (
+        "staff.identity_missing",
+        "该工作人员账号未登记身份证号码，不能办理双人复核业务",
+        "This staff account has no ID number on record for four-eyes work",
+    ),
+    ("staff.id_number_taken", "此人已有工作人员账号", "This person already has a staff account"),
     ("account.resident_has_none", "居民医保没有个人账户", "Resident insurance (390) has no personal account"),
     ("account.insufficient_balance", "个人账户余额不足", "The personal account balance does not cover this"),
     ("account.frozen", "参保关系已转出，个人账户已封闭", "The person transferred out; the account is closed"),
-    ("account.self_approval", "调账须由申请人以外的另一名工作人员审批", "Another staff user decides an adjustment"),
+    ("account.self_approval", "调账须由申请人以外的另一人审批", "Another person decides an adjustment"),
     ("account.adjustment_not_found", "未找到该调账申请", "No such adjustment"),
     ("account.adjustment_decided", "该调账申请已处理", "This adjustment is already decided"),
     (

@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use chrono::{TimeZone, Utc};
 use http_body_util::BodyExt;
 use medcard::auth::{Auth, ClientBinding};
+use medcard::domain::{IdNumber, check_char};
 use medcard::platform::Core;
 use medcard::platform::caller::{Actor, ClientKind, Role};
 use medcard::platform::clock::SettableClock;
@@ -179,14 +180,18 @@ impl TestApp {
         response.body["access_token"].as_str().unwrap().to_owned()
     }
 
-    /// Creates a staff user with `role` (username unique in this database).
+    /// Creates a staff user with `role` (username unique in this database), who is a person
+    /// of their own.
     pub async fn create_staff(&self, role: Role) -> String {
         let username = format!("{}_{}", role.as_str(), &uuid::Uuid::new_v4().simple().to_string()[..6]);
-        Auth::new(&self.core)
-            .create_staff(&Actor::system("test"), &username, role, SecretString::from(STAFF_PASSWORD))
-            .await
-            .unwrap();
+        self.create_staff_as(role, &username, &staff_id_number()).await;
         username
+    }
+
+    /// Creates a staff user with `role`, `username` and the person's `id_number`.
+    pub async fn create_staff_as(&self, role: Role, username: &str, id_number: &IdNumber) {
+        let password = SecretString::from(STAFF_PASSWORD);
+        Auth::new(&self.core).create_staff(&Actor::system("test"), username, role, id_number, password).await.unwrap();
     }
 
     /// A staff session token for a new staff user with `role`, logged in through a hall client.
@@ -233,4 +238,14 @@ pub fn employee_body(id_number: &str) -> Value {
         "employer": { "credit_code": "91350100M000100Y43", "name": "郑州示例科技有限公司" },
         "contribution_base": "6000.00"
     })
+}
+
+/// A valid ID number no other staff user in this test process has (金水区, born 1985).
+pub fn staff_id_number() -> IdNumber {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let (month, day, sequence) = (1 + n / 999 / 28 % 12, 1 + n / 999 % 28, 1 + n % 999);
+    let first17 = format!("4101051985{month:02}{day:02}{sequence:03}");
+    let raw = format!("{first17}{}", check_char(&first17));
+    IdNumber::parse(&raw, chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()).unwrap()
 }
