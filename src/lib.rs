@@ -6,9 +6,12 @@
 //! direction only:
 //!
 //! ```text
-//! platform, domain ← auth ← persons ← registries ← cards
-//!                           persons ← ledger ← contributions ← enrolment
+//! domain ← platform ← every capability             (arrows point at what is used)
+//! registries ← auth ← cards → persons, registries
+//! persons ← ledger ← contributions ← enrolment → persons, ledger
 //! ```
+//!
+//! `tests/api/architecture.rs` keeps it so: no cycles, one writer per table of record.
 //!
 //! [`platform`] is the shared plumbing, [`domain`] the parsed value types; [`api`], [`jobs`],
 //! [`startup`] and [`cli`] put the capabilities together.

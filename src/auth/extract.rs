@@ -28,15 +28,20 @@ impl FromRequestParts<AppState> for Caller {
 
 /// The principal behind the request's bearer token.
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Principal, Error> {
-    let value =
-        parts.headers.get(header::AUTHORIZATION).ok_or(Error::Unauthenticated { code: "auth.missing_token" })?;
+    let value = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .ok_or(Error::unauthenticated("auth.missing_token", "send Authorization: Bearer <token>"))?;
     let token = value
         .to_str()
         .ok()
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or(Error::Unauthenticated { code: "auth.invalid_token" })?;
+        .ok_or(Error::unauthenticated(
+            "auth.invalid_token",
+            "the bearer token is unknown, expired or revoked; get a new one",
+        ))?;
     Auth::new(&state.core).authenticate(token).await
 }
 

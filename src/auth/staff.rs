@@ -65,9 +65,11 @@ impl Auth<'_> {
         let mut tx = self.pool.begin().await?;
         store::insert(&mut tx, &row).await.map_err(|err| {
             match err.as_database_error().and_then(|db| db.constraint()) {
-                Some("staff_users_username_key") => {
-                    Error::conflict("staff.username_taken", "this username is taken", params! {})
-                }
+                Some("staff_users_username_key") => Error::conflict(
+                    "staff.username_taken",
+                    "usernames are unique across staff accounts and this one is in use",
+                    params! {},
+                ),
                 Some("staff_users_id_number_key") => {
                     Error::conflict("staff.id_number_taken", "this person already has a staff account", params! {})
                 }
@@ -93,13 +95,10 @@ impl Auth<'_> {
         let mut tx = self.pool.begin().await?;
         let Some(staff) = store::find_for_login(&mut tx, username.trim()).await? else {
             password::verify(password, password::DUMMY_HASH.to_owned()).await?;
-            return Err(Error::Unauthenticated { code: "staff.invalid_credentials" });
+            return Err(Error::unauthenticated("staff.invalid_credentials", "the username or the password is wrong"));
         };
         if let Some(until) = staff.locked_until.filter(|until| *until > now) {
-            return Err(Error::Locked {
-                code: "staff.locked",
-                params: params! { "locked_until" => until.to_rfc3339() },
-            });
+            return Err(staff_locked(until));
         }
         let actor = principal.actor(None);
         let subject = Subject { kind: "staff", id: &staff.username };
@@ -112,10 +111,8 @@ impl Auth<'_> {
             self.audit(&mut tx, &actor, action, Some(subject), json!({ "failures": failures })).await?;
             tx.commit().await?;
             return Err(match lock {
-                Some(until) => {
-                    Error::Locked { code: "staff.locked", params: params! { "locked_until" => until.to_rfc3339() } }
-                }
-                None => Error::Unauthenticated { code: "staff.invalid_credentials" },
+                Some(until) => staff_locked(until),
+                None => Error::unauthenticated("staff.invalid_credentials", "the username or the password is wrong"),
             });
         }
         let role = Role::parse(&staff.role).ok_or_else(|| anyhow::anyhow!("unknown stored role"))?;
@@ -144,4 +141,10 @@ fn parse_username(raw: &str) -> Result<String> {
     } else {
         Err(Error::invalid_field("staff.username", "username", "3 to 32 letters, digits, '.', '_' or '-'"))
     }
+}
+
+/// The refusal of a locked staff account, saying until when.
+fn staff_locked(until: chrono::DateTime<chrono::Utc>) -> Error {
+    let detail = format!("too many failed logins; the account is locked until {}", until.to_rfc3339());
+    Error::locked("staff.locked", detail, params! { "locked_until" => until.to_rfc3339() })
 }

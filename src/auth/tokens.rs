@@ -38,7 +38,10 @@ impl Auth<'_> {
         let client = match client {
             Some(c) if c.disabled_at.is_none() && c.secret_hash == hash_secret(client_secret) => c,
             _ => {
-                return Err(Error::Unauthenticated { code: "oauth.invalid_client" });
+                return Err(Error::unauthenticated(
+                    "oauth.invalid_client",
+                    "the client id is unknown or the secret does not match",
+                ));
             }
         };
         let kind = ClientKind::parse(&client.kind).ok_or_else(|| anyhow::anyhow!("unknown stored kind"))?;
@@ -75,9 +78,11 @@ impl Auth<'_> {
     pub async fn authenticate(&self, bearer: &str) -> Result<Principal> {
         let token_hash = hash_secret(bearer);
         let mut conn = self.pool.acquire().await?;
-        let grant = tokens::find_live(&mut conn, &token_hash, self.clock.now())
-            .await?
-            .ok_or(Error::Unauthenticated { code: "auth.invalid_token" })?;
+        let grant =
+            tokens::find_live(&mut conn, &token_hash, self.clock.now()).await?.ok_or(Error::unauthenticated(
+                "auth.invalid_token",
+                "the bearer token is unknown, expired or revoked; get a new one",
+            ))?;
         let client_kind =
             ClientKind::parse(&grant.client_kind).ok_or_else(|| anyhow::anyhow!("unknown stored client kind"))?;
         let staff = match (grant.staff_id, grant.staff_username, grant.staff_role) {

@@ -37,10 +37,11 @@ pub struct PresentedIdentity {
 }
 
 impl Cards<'_> {
-    /// Reads a card (hall, card-holder channels, or the issuing bank).
+    /// Reads a card (hall staff, or the issuing bank for its own cards).
     pub async fn card(&self, caller: &Caller, card_no: &CardNo) -> Result<CardRow> {
+        check_may_read_by_number(caller)?;
         let mut conn = self.pool.acquire().await?;
-        let card = store::find(&mut conn, card_no).await?.ok_or(Error::NotFound { code: "card.not_found" })?;
+        let card = load(&mut conn, card_no).await?;
         check_may_read(caller, &card)?;
         Ok(card)
     }
@@ -48,14 +49,15 @@ impl Cards<'_> {
     /// A person's cards, oldest first (hall).
     pub async fn person_cards(&self, person_no: &PersonNo) -> Result<Vec<CardRow>> {
         let mut conn = self.pool.acquire().await?;
-        persons::find(&mut conn, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
+        persons::get(&mut conn, person_no).await?;
         Ok(store::list_for_person(&mut conn, person_no).await?)
     }
 
     /// A card's state history, oldest first.
     pub async fn card_history(&self, caller: &Caller, card_no: &CardNo) -> Result<Vec<CardTransitionRow>> {
+        check_may_read_by_number(caller)?;
         let mut conn = self.pool.acquire().await?;
-        let card = store::find(&mut conn, card_no).await?.ok_or(Error::NotFound { code: "card.not_found" })?;
+        let card = load(&mut conn, card_no).await?;
         check_may_read(caller, &card)?;
         Ok(history::list(&mut conn, card_no).await?)
     }
@@ -147,16 +149,24 @@ fn makes_usable(action: CardAction) -> bool {
     )
 }
 
+/// Loads a card, or 404.
+pub(super) async fn load(conn: &mut PgConnection, card_no: &CardNo) -> Result<CardRow> {
+    store::find(conn, card_no).await?.ok_or_else(card_not_found)
+}
+
 /// Loads and locks a card, or 404.
 pub(super) async fn load_for_update(conn: &mut PgConnection, card_no: &CardNo) -> Result<CardRow> {
-    store::find_for_update(conn, card_no).await?.ok_or(Error::NotFound { code: "card.not_found" })
+    store::find_for_update(conn, card_no).await?.ok_or_else(card_not_found)
+}
+
+fn card_not_found() -> Error {
+    Error::not_found("card.not_found", "no card has this card number")
 }
 
 /// Loads the card's holder.
 pub(super) async fn holder_of(conn: &mut PgConnection, card: &CardRow) -> Result<PersonRow> {
-    persons::find(conn, &card.person_no)
-        .await?
-        .ok_or_else(|| Error::Internal(anyhow::anyhow!("card {} has no holder", card.card_no)))
+    // Every card has a holder (a foreign key), so this finds one.
+    persons::get(conn, &card.person_no).await
 }
 
 /// Refuses early, before identity and other checks, a step the lifecycle forbids.
@@ -176,21 +186,30 @@ fn illegal_card_step(current: CardState) -> Error {
 /// A bank acts only on the cards it issued.
 pub(super) fn check_issuing_bank(caller: &Caller, bank_code: &str) -> Result<()> {
     if caller.client_kind == ClientKind::Bank && caller.bank_code.as_deref() != Some(bank_code) {
-        return Err(Error::forbidden("card.not_issuing_bank", "only the issuing bank may do this for this card"));
+        return Err(Error::forbidden(
+            "card.not_issuing_bank",
+            "this card was issued by another bank; a bank acts only on the cards it issued",
+        ));
     }
     Ok(())
 }
 
+/// Who may read a card by its number at all: hall staff and banks. Checked before the card is
+/// looked up, so nobody else learns whether a number exists. Institutions and terminals read a
+/// card only when it is presented (with the password or an e-voucher), never by number alone.
+fn check_may_read_by_number(caller: &Caller) -> Result<()> {
+    if caller.client_kind == ClientKind::Bank {
+        return Ok(());
+    }
+    caller.require(Scope::PersonsRead)
+}
+
+/// A bank reads only the cards it issued.
 fn check_may_read(caller: &Caller, card: &CardRow) -> Result<()> {
-    // Institutions and terminals read a card only when it is presented (card reads, with the
-    // password or an e-voucher), never by number alone.
     if caller.has(Scope::PersonsRead) {
         return Ok(());
     }
-    if caller.client_kind == ClientKind::Bank {
-        return check_issuing_bank(caller, &card.bank_code);
-    }
-    caller.require(Scope::PersonsRead)
+    check_issuing_bank(caller, &card.bank_code)
 }
 
 /// Checks the presented ID number and name against the holder's.

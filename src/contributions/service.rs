@@ -138,7 +138,7 @@ impl Contributions<'_> {
         limit: i64,
     ) -> Result<Vec<ContributionRow>> {
         let mut conn = self.pool.acquire().await?;
-        persons::find(&mut conn, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
+        persons::get(&mut conn, person_no).await?;
         Ok(store::list(&mut conn, person_no, range.0, range.1, after, limit).await?)
     }
 
@@ -152,8 +152,7 @@ impl Contributions<'_> {
         self.check_base(base)?;
         let actor = caller.actor().clone();
         let mut tx = self.pool.begin().await?;
-        let mut person =
-            persons::find_for_update(&mut tx, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
+        let mut person = persons::lock(&mut tx, person_no).await?;
         if person.insurance_type != InsuranceType::Employee {
             return Err(Error::invalid_field(
                 "contribution.base_not_applicable",

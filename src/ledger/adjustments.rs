@@ -152,11 +152,15 @@ impl Ledger<'_> {
 
     /// A pending, unexpired request another person than its requester may decide.
     async fn pending_for_decision(&self, conn: &mut PgConnection, id: Uuid, decider: &Staffer) -> Result<Adjustment> {
-        let row =
-            store::find_for_update(conn, id).await?.ok_or(Error::NotFound { code: "account.adjustment_not_found" })?;
+        let row = store::find_for_update(conn, id)
+            .await?
+            .ok_or(Error::not_found("account.adjustment_not_found", "no account adjustment has this id"))?;
         // Four eyes are two people: the same person under another account is refused too.
         if row.requester_key.as_deref() == Some(decider.key.as_str()) || row.requested_by == decider.username {
-            return Err(Error::forbidden("account.self_approval", "another person decides an adjustment"));
+            return Err(Error::forbidden(
+                "account.self_approval",
+                "four eyes: the person who requested this adjustment cannot also decide it",
+            ));
         }
         if row.state != AdjustmentState::Pending {
             return Err(Error::conflict(

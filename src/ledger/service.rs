@@ -105,7 +105,7 @@ impl Ledger<'_> {
 
 /// The person's status and account; residents have none, which is said clearly.
 async fn account_of(conn: &mut PgConnection, person_no: &PersonNo) -> Result<(InsuredStatus, AccountRow)> {
-    let person = persons::find(conn, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
+    let person = persons::get(conn, person_no).await?;
     employee_account(conn, person).await
 }
 
@@ -114,15 +114,17 @@ pub(crate) async fn locked_account_of(
     conn: &mut PgConnection,
     person_no: &PersonNo,
 ) -> Result<(InsuredStatus, AccountRow)> {
-    let person =
-        persons::find_for_update(conn, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
+    let person = persons::lock(conn, person_no).await?;
     employee_account(conn, person).await
 }
 
 async fn employee_account(conn: &mut PgConnection, person: persons::PersonRow) -> Result<(InsuredStatus, AccountRow)> {
     let person_no = &person.person_no;
     if !person.insurance_type.has_personal_account() {
-        return Err(Error::NotFound { code: "account.resident_has_none" });
+        return Err(Error::not_found(
+            "account.resident_has_none",
+            "residents (390) pay a yearly amount and have no personal account; only employees (310) have one",
+        ));
     }
     let account = store::find(conn, person_no)
         .await?
@@ -167,7 +169,11 @@ pub fn check_carry_over(amount: Money, employee: bool, transferring_in: bool) ->
 /// A transferred-out account takes no movements.
 pub(crate) fn refuse_if_frozen(status: InsuredStatus) -> Result<()> {
     if status == InsuredStatus::TransferredOut {
-        return Err(Error::conflict("account.frozen", "the person transferred out; the account is closed", params! {}));
+        return Err(Error::conflict(
+            "account.frozen",
+            "after a transfer out the personal account takes no movements; its balance left with the transfer",
+            params! {},
+        ));
     }
     Ok(())
 }

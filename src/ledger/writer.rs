@@ -82,7 +82,7 @@ pub async fn post_batch(
         // transaction is abandoned, so nothing of the batch remains.
         return Err(Error::conflict(
             "account.insufficient_balance",
-            "the personal account balance does not cover this",
+            "a movement in this batch would take a personal account below zero",
             params! {},
         ));
     }
@@ -92,7 +92,7 @@ pub async fn post_batch(
 fn insufficient(amount: Money) -> Error {
     Error::conflict(
         "account.insufficient_balance",
-        "the personal account balance does not cover this",
+        format!("a personal account never goes below zero, and its balance does not cover {amount}"),
         params! { "amount" => amount.to_string() },
     )
 }

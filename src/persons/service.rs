@@ -37,7 +37,7 @@ impl Persons<'_> {
     /// Reads one person; an unmasked read is audited.
     pub async fn person(&self, caller: &Caller, person_no: &PersonNo) -> Result<PersonRecord> {
         let mut tx = self.pool.begin().await?;
-        let row = store::find(&mut tx, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
+        let row = super::get(&mut tx, person_no).await?;
         let record = self.disclose(&mut tx, caller, row).await?;
         tx.commit().await?;
         Ok(record)
@@ -75,7 +75,7 @@ pub fn refuse_if_transferred_out(status: InsuredStatus) -> Result<()> {
     if status == InsuredStatus::TransferredOut {
         return Err(Error::conflict(
             "person.transferred_out",
-            "the person has transferred out; their record is read-only",
+            "after a transfer out the record is read-only: no cards, card steps, payments or base changes until a transfer back in",
             params! { "current_status" => status.code() },
         ));
     }
@@ -124,4 +124,19 @@ impl Persons<'_> {
     pub async fn next_person_no(&self, conn: &mut sqlx::PgConnection) -> Result<PersonNo> {
         Ok(store::next_person_no(conn).await?)
     }
+}
+
+/// The person with this number, or 404 `person.not_found`.
+pub async fn get(conn: &mut sqlx::PgConnection, person_no: &PersonNo) -> Result<PersonRow> {
+    store::find(conn, person_no).await?.ok_or_else(not_found)
+}
+
+/// The same, locked for an operation on the person (every status change locks them too, so
+/// the two never interleave).
+pub async fn lock(conn: &mut sqlx::PgConnection, person_no: &PersonNo) -> Result<PersonRow> {
+    store::find_for_update(conn, person_no).await?.ok_or_else(not_found)
+}
+
+fn not_found() -> Error {
+    Error::not_found("person.not_found", "no insured person has this person number")
 }

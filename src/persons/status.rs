@@ -45,9 +45,7 @@ impl Persons<'_> {
     /// A person's status history, oldest first.
     pub async fn status_history(&self, person_no: &PersonNo) -> Result<Vec<StatusEntryRow>> {
         let mut conn = self.pool.acquire().await?;
-        if store::find(&mut conn, person_no).await?.is_none() {
-            return Err(Error::NotFound { code: "person.not_found" });
-        }
+        super::get(&mut conn, person_no).await?;
         Ok(history::list(&mut conn, person_no).await?)
     }
 
@@ -61,8 +59,7 @@ impl Persons<'_> {
         person_no: &PersonNo,
         request: &StatusRequest,
     ) -> Result<(PersonRow, StatusEntryRow, &'static StatusRule)> {
-        let mut row =
-            store::find_for_update(conn, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
+        let mut row = super::lock(conn, person_no).await?;
         let rule = legal_rule(row.status, request.to, initiator)?;
         check_reason(rule, request)?;
         let other_region = other_region(rule, request)?;

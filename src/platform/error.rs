@@ -14,20 +14,20 @@ pub enum Error {
     #[error("{code}: {detail}")]
     Invalid { code: &'static str, detail: String, params: Params },
     /// No valid credentials: 401.
-    #[error("{code}")]
-    Unauthenticated { code: &'static str },
+    #[error("{code}: {detail}")]
+    Unauthenticated { code: &'static str, detail: &'static str },
     /// Valid credentials without the right to do this: 403.
     #[error("{code}: {detail}")]
     Forbidden { code: &'static str, detail: String },
     /// The thing addressed does not exist: 404.
-    #[error("{code}")]
-    NotFound { code: &'static str },
+    #[error("{code}: {detail}")]
+    NotFound { code: &'static str, detail: String },
     /// The request conflicts with the current state (illegal transition, duplicate): 409.
     #[error("{code}: {detail}")]
     Conflict { code: &'static str, detail: String, params: Params },
     /// The account is locked for now: 423.
-    #[error("{code}")]
-    Locked { code: &'static str, params: Params },
+    #[error("{code}: {detail}")]
+    Locked { code: &'static str, detail: String, params: Params },
     /// Anything else; logged with its cause chain, answered with a generic body: 500.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -45,13 +45,29 @@ impl Error {
         match self {
             Self::Malformed { code, .. }
             | Self::Invalid { code, .. }
-            | Self::Unauthenticated { code }
+            | Self::Unauthenticated { code, .. }
             | Self::Forbidden { code, .. }
-            | Self::NotFound { code }
+            | Self::NotFound { code, .. }
             | Self::Conflict { code, .. }
             | Self::Locked { code, .. } => code,
             Self::Internal(_) => "internal",
         }
+    }
+
+    /// A 404 saying what was not found.
+    pub fn not_found(code: &'static str, detail: impl ToString) -> Self {
+        Self::NotFound { code, detail: detail.to_string() }
+    }
+
+    /// A 401 saying what is wrong with the credentials (never which part, where that would help
+    /// a guesser).
+    pub fn unauthenticated(code: &'static str, detail: &'static str) -> Self {
+        Self::Unauthenticated { code, detail }
+    }
+
+    /// A 423 saying what is locked and until when or by whom it is unlocked.
+    pub fn locked(code: &'static str, detail: impl ToString, params: Params) -> Self {
+        Self::Locked { code, detail: detail.to_string(), params }
     }
 
     /// A 422 for one field, with the parse error's own text as detail.

@@ -273,6 +273,12 @@ async fn cards_are_read_by_the_hall_and_the_issuing_bank_only() {
     }
     app.get("/v1/cards/A1234", &clerk).await.assert_problem(StatusCode::BAD_REQUEST, "request.bad_path");
     app.get("/v1/cards/Z99999999", &clerk).await.assert_problem(StatusCode::NOT_FOUND, "card.not_found");
+    // Whoever may not read cards by number does not learn which numbers exist either.
+    let wechat = app.client_token(ClientKind::WechatOfficialAccount).await;
+    for suffix in ["", "/transitions"] {
+        let unknown = app.get(&card_path("Z99999999", suffix), &wechat).await;
+        unknown.assert_problem(StatusCode::FORBIDDEN, "auth.insufficient_scope");
+    }
 }
 
 #[tokio::test]

@@ -145,3 +145,20 @@ async fn readiness_fails_when_the_database_is_gone() {
     assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(response.body["status"], "unavailable");
 }
+
+#[tokio::test]
+async fn a_problem_detail_gives_the_specific_reason_not_the_title_again() {
+    let app = TestApp::spawn().await;
+    let clerk = app.staff_token(Role::Clerk).await;
+    let cases = [
+        (app.get("/v1/persons/4101999999999999", &clerk).await, "person.not_found"),
+        (app.get("/v1/cards/Z99999999", &clerk).await, "card.not_found"),
+        (app.send(Method::GET, "/v1/persons/4101999999999999", None, None).await, "auth.missing_token"),
+        (app.get("/v1/persons/4101999999999999", "mcat_not-a-token").await, "auth.invalid_token"),
+    ];
+    for (response, code) in cases {
+        assert_eq!(response.code(), code);
+        let (title, detail) = (response.body["title"].as_str().unwrap(), response.body["detail"].as_str().unwrap());
+        assert!(!detail.is_empty() && detail != title, "{code}: detail repeats the title: {detail}");
+    }
+}

@@ -112,7 +112,12 @@ fn client_credentials(headers: &HeaderMap, request: &TokenRequest) -> Result<(St
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Basic "))
-        .map(|encoded| decode_basic(encoded.trim()).ok_or(Error::Unauthenticated { code: "oauth.invalid_client" }))
+        .map(|encoded| {
+            decode_basic(encoded.trim()).ok_or(Error::unauthenticated(
+                "oauth.invalid_client",
+                "the client id is unknown or the secret does not match",
+            ))
+        })
         .transpose()?;
     match (basic, &request.client_id, &request.client_secret) {
         (Some(pair), None, None) => Ok(pair),

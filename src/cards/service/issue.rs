@@ -24,8 +24,7 @@ impl Cards<'_> {
         check_issuing_bank(caller, &bank_code)?;
         let actor = caller.actor().clone();
         let mut tx = self.pool.begin().await?;
-        let person =
-            persons::find_for_update(&mut tx, person_no).await?.ok_or(Error::NotFound { code: "person.not_found" })?;
+        let person = persons::lock(&mut tx, person_no).await?;
         crate::persons::refuse_if_transferred_out(person.status)?;
         banks::find(&mut tx, &bank_code)
             .await?
@@ -51,7 +50,11 @@ impl Cards<'_> {
         birth: CardBirth,
     ) -> Result<()> {
         store::insert(conn, card).await.on_constraint("cards_one_usable_per_person", || {
-            Error::conflict("card.usable_card_exists", "the person already has a usable card", params! {})
+            Error::conflict(
+                "card.usable_card_exists",
+                "a person holds at most one usable card; report the current one lost or replace it first",
+                params! {},
+            )
         })?;
         let transition = NewCardTransition {
             card_no: &card.card_no,

@@ -6,7 +6,7 @@ use crate::cards::Cards;
 use secrecy::SecretString;
 use serde_json::json;
 
-use super::{PresentedIdentity, check_identity, holder_of, load_for_update};
+use super::{PresentedIdentity, check_identity, holder_of, load, load_for_update};
 use crate::auth::password;
 use crate::cards::CardState;
 use crate::cards::store::{self as store, CardRow};
@@ -92,11 +92,15 @@ impl Cards<'_> {
     async fn check_password(&self, actor: &Actor, card_no: &CardNo, presented: SecretString) -> Result<CardRow> {
         let max = self.settings.cards.password_max_failures;
         let mut conn = self.pool.acquire().await?;
-        let card = store::find(&mut conn, card_no).await?.ok_or(Error::NotFound { code: "card.not_found" })?;
+        let card = load(&mut conn, card_no).await?;
         require_active(&card)?;
         refuse_if_transferred_out(holder_of(&mut conn, &card).await?.status)?;
         let Some((failures, hash)) = store::take_password_attempt(&mut conn, card_no, max).await? else {
-            return Err(Error::Locked { code: "card.password_locked", params: params! {} });
+            return Err(Error::locked(
+                "card.password_locked",
+                "too many wrong card passwords in a row; the hall resets the password",
+                params! {},
+            ));
         };
         if password::verify(presented, hash).await? {
             store::clear_password_failures(&mut conn, card_no).await?;
@@ -107,7 +111,11 @@ impl Cards<'_> {
         let action = if locked { "card.password_locked" } else { "card.password_wrong" };
         self.audit(&mut conn, actor, action, subject, json!({ "failures": failures })).await?;
         if locked {
-            return Err(Error::Locked { code: "card.password_locked", params: params! {} });
+            return Err(Error::locked(
+                "card.password_locked",
+                "too many wrong card passwords in a row; the hall resets the password",
+                params! {},
+            ));
         }
         Err(Error::invalid_field("card.password_wrong", "password", "the card password is wrong")
             .with_param("remaining_attempts", max - failures))

@@ -80,7 +80,7 @@ impl Cards<'_> {
         if let Some(by) = &old.replaced_by {
             return Err(Error::conflict(
                 "card.already_replaced",
-                "this card was already replaced",
+                "a card is replaced only once; act on the card named in replaced_by",
                 params! { "replaced_by" => by.as_str() },
             ));
         }

@@ -83,11 +83,11 @@ impl Contributions<'_> {
     ) -> Result<Payment> {
         let payment = store::find_for_update(conn, payment_id)
             .await?
-            .ok_or(Error::NotFound { code: "contribution.payment_not_found" })?;
+            .ok_or(Error::not_found("contribution.payment_not_found", "no contribution payment has this id"))?;
         if payment.state == PaymentState::Arrived {
             return Err(Error::conflict(
                 "contribution.already_arrived",
-                "this payment has already arrived",
+                "an arrival is recorded once per payment, and this payment has arrived",
                 params! {},
             ));
         }

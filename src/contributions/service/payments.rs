@@ -53,16 +53,14 @@ impl Contributions<'_> {
         caller: &Caller,
         payment: PaymentRequest,
     ) -> Result<Payment> {
-        let person = persons::find_for_update(conn, &payment.person_no)
-            .await?
-            .ok_or(Error::NotFound { code: "person.not_found" })?;
+        let person = persons::lock(conn, &payment.person_no).await?;
         refuse_if_transferred_out(person.status)?;
         check_period_format(person.insurance_type, &payment.periods)?;
         let owed = contributions::lock_periods(conn, &payment.person_no, &payment.periods).await?;
         check_covers_exactly(&payment, &owed)?;
         let row = self.new_payment(caller, payment);
         store::insert(conn, &row).await.on_constraint("contribution_payments_reference_key", || {
-            Error::conflict("contribution.duplicate_reference", "this reference was already posted", params! {})
+            Error::conflict("contribution.duplicate_reference", "this client already posted a payment with this reference; to retry one, resend it with its Idempotency-Key", params! {})
         })?;
         contributions::mark_paid(conn, &row.person_no, &row.periods, row.payment_id, row.paid_at, row.channel).await?;
         let subject = Subject { kind: "person", id: row.person_no.as_str() };

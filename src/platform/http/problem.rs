@@ -28,11 +28,13 @@ impl IntoResponse for Error {
         let (status, code, detail, params) = match self {
             Error::Malformed { code, detail } => (StatusCode::BAD_REQUEST, code, Some(detail), Params::new()),
             Error::Invalid { code, detail, params } => (StatusCode::UNPROCESSABLE_ENTITY, code, Some(detail), params),
-            Error::Unauthenticated { code } => (StatusCode::UNAUTHORIZED, code, None, Params::new()),
+            Error::Unauthenticated { code, detail } => {
+                (StatusCode::UNAUTHORIZED, code, Some(detail.to_owned()), Params::new())
+            }
             Error::Forbidden { code, detail } => (StatusCode::FORBIDDEN, code, Some(detail), Params::new()),
-            Error::NotFound { code } => (StatusCode::NOT_FOUND, code, None, Params::new()),
+            Error::NotFound { code, detail } => (StatusCode::NOT_FOUND, code, Some(detail), Params::new()),
             Error::Conflict { code, detail, params } => (StatusCode::CONFLICT, code, Some(detail), params),
-            Error::Locked { code, params } => (StatusCode::LOCKED, code, None, params),
+            Error::Locked { code, detail, params } => (StatusCode::LOCKED, code, Some(detail), params),
             Error::Internal(err) => {
                 tracing::error!(error = ?err, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal", None, Params::new())

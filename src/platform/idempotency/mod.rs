@@ -83,14 +83,14 @@ impl Core {
             return Err(Error::invalid_field(
                 "idempotency.key_reused",
                 "Idempotency-Key",
-                "this key was used for a different request",
+                "this key was first used with another method, path or body; use a new key for a new request",
             ));
         }
         match stored.response_body {
             Some(body) => Ok(Some(serde_json::from_value(body).map_err(anyhow::Error::from)?)),
             None => Err(Error::conflict(
                 "idempotency.in_progress",
-                "the first request with this key is still running",
+                "another request with this key has not finished; retry later to get its answer",
                 params! {},
             )),
         }
