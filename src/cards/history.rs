@@ -1,5 +1,6 @@
 //! The append-only `card_transitions` table.
 
+use crate::platform::actor_sql::BindActor;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::PgConnection;
@@ -54,11 +55,7 @@ pub async fn insert(conn: &mut PgConnection, t: &NewCardTransition<'_>) -> sqlx:
     .bind(t.to)
     .bind(t.reason_code)
     .bind(t.reason)
-    .bind(t.actor.kind.as_str())
-    .bind(&t.actor.id)
-    .bind(&t.actor.client_id)
-    .bind(&t.actor.channel)
-    .bind(&t.actor.request_id)
+    .bind_actor(t.actor)
     .bind(&t.details)
     .bind(t.at)
     .execute(conn)

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::{Adjustment, AdjustmentState};
 use crate::domain::PersonNo;
+use crate::platform::actor_sql::{BindActor, actor_columns};
 use crate::platform::audit;
 use crate::platform::caller::Actor;
 
@@ -98,10 +99,12 @@ pub async fn close_expired(conn: &mut PgConnection, today: NaiveDate, closing: &
 
 /// Closes the pending requests matching `condition` (on `$9`) and writes an audit row for each.
 fn close_statement(condition: &str) -> String {
-    let audit_source = "(SELECT $3::timestamptz AS occurred_at, $4::text AS actor_kind, $5::text AS actor_id,
-                $6::text AS client_id, $7::text AS channel, $8::text AS request_id,
-                'account.adjustment_' || $1::text AS action, 'person'::text AS subject_kind, person_no AS subject_id,
-                jsonb_build_object('adjustment_id', adjustment_id) AS details FROM closed) AS closing";
+    let audit_source = format!(
+        "(SELECT $3::timestamptz AS occurred_at, {}, 'account.adjustment_' || $1::text AS action,
+                 'person'::text AS subject_kind, person_no AS subject_id,
+                 jsonb_build_object('adjustment_id', adjustment_id) AS details FROM closed) AS closing",
+        actor_columns(4)
+    );
     format!(
         "WITH closed AS (
              UPDATE account_adjustments SET state = $1, decided_by = $2, decided_at = $3
@@ -109,20 +112,12 @@ fn close_statement(condition: &str) -> String {
              RETURNING adjustment_id, person_no
          ), audit AS ({})
          SELECT count(*) FROM closed",
-        audit::store::insert_from(audit_source)
+        audit::store::insert_from(&audit_source)
     )
 }
 
 type CountQuery<'q> = sqlx::query::QueryScalar<'q, sqlx::Postgres, i64, sqlx::postgres::PgArguments>;
 
 fn bind_closing<'q>(query: CountQuery<'q>, closing: &'q Closing<'q>) -> CountQuery<'q> {
-    query
-        .bind(closing.state)
-        .bind(closing.by)
-        .bind(closing.at)
-        .bind(closing.actor.kind.as_str())
-        .bind(&closing.actor.id)
-        .bind(&closing.actor.client_id)
-        .bind(&closing.actor.channel)
-        .bind(&closing.actor.request_id)
+    query.bind(closing.state).bind(closing.by).bind(closing.at).bind_actor(closing.actor)
 }

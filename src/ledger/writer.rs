@@ -12,6 +12,7 @@ use super::EntryKind;
 use super::store::EntryRow;
 use crate::domain::{Money, PersonNo};
 use crate::params;
+use crate::platform::actor_sql::{BindActor, actor_columns};
 use crate::platform::audit;
 use crate::platform::caller::Actor;
 use crate::platform::error::{Error, Result};
@@ -69,11 +70,7 @@ pub async fn post_batch(
         .bind(&columns.payment_ids)
         .bind(&columns.reasons)
         .bind(&columns.approvers)
-        .bind(actor.kind.as_str())
-        .bind(&actor.id)
-        .bind(&actor.client_id)
-        .bind(&actor.channel)
-        .bind(&actor.request_id)
+        .bind_actor(actor)
         .bind(at)
         .fetch_all(conn)
         .await?;
@@ -126,12 +123,14 @@ impl Columns {
 /// balance moves once by the sum of their movements and only if it stays non-negative; each
 /// entry's `balance_after` is the running balance in input order.
 fn statement() -> String {
-    let audit_source = "(SELECT $13::timestamptz AS occurred_at, $8::text AS actor_kind, $9::text AS actor_id,
-                $10::text AS client_id, $11::text AS channel, $12::text AS request_id,
-                'account.entry'::text AS action, 'person'::text AS subject_kind, person_no AS subject_id,
-                jsonb_build_object('kind', kind, 'entry_id', id, 'period', period, 'amount', amount,
-                                   'balance_after', balance_after) AS details
-           FROM entries) AS entry_audit";
+    let audit_source = format!(
+        "(SELECT $13::timestamptz AS occurred_at, {}, 'account.entry'::text AS action,
+                 'person'::text AS subject_kind, person_no AS subject_id,
+                 jsonb_build_object('kind', kind, 'entry_id', id, 'period', period, 'amount', amount,
+                                    'balance_after', balance_after) AS details
+            FROM entries) AS entry_audit",
+        actor_columns(8)
+    );
     format!(
         "WITH input AS (
              SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::uuid[], $6::text[], $7::text[])
@@ -156,6 +155,6 @@ fn statement() -> String {
              {}
          )
          SELECT * FROM entries ORDER BY id",
-        audit::store::insert_from(audit_source)
+        audit::store::insert_from(&audit_source)
     )
 }

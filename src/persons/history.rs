@@ -1,5 +1,6 @@
 //! The append-only `person_status_history` table and its one writer.
 
+use crate::platform::actor_sql::BindActor;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
@@ -64,11 +65,7 @@ pub async fn insert(conn: &mut PgConnection, entry: &NewStatusEntry<'_>) -> sqlx
         .bind(entry.reason_code)
         .bind(entry.reason)
         .bind(entry.other_region)
-        .bind(entry.actor.kind.as_str())
-        .bind(&entry.actor.id)
-        .bind(&entry.actor.client_id)
-        .bind(&entry.actor.channel)
-        .bind(&entry.actor.request_id)
+        .bind_actor(entry.actor)
         .bind(entry.at)
         .bind(entry.effective_date)
         .fetch_one(conn)

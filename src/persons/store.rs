@@ -1,5 +1,6 @@
 //! The `persons` table.
 
+use crate::platform::actor_sql::{BindActor, actor_columns};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
@@ -144,15 +145,18 @@ pub async fn bulk_change(conn: &mut PgConnection, persons: &[PersonNo], change: 
     if persons.is_empty() {
         return Ok(0);
     }
-    let history_source = "(SELECT person_no, $2::text AS from_status, $3::text AS to_status, $6::text AS reason_code,
-                $7::text AS reason, NULL::text AS other_region, $8::text AS actor_kind, $9::text AS actor_id,
-                $10::text AS client_id, $11::text AS channel, $12::text AS request_id, $5::timestamptz AS occurred_at,
-                $13::date AS effective_date FROM moved) AS change";
-    let audit_source = "(SELECT $5::timestamptz AS occurred_at, $8::text AS actor_kind, $9::text AS actor_id,
-                $10::text AS client_id, $11::text AS channel, $12::text AS request_id,
-                'person.status_change'::text AS action, 'person'::text AS subject_kind, person_no AS subject_id,
-                jsonb_build_object('from', $2::text, 'to', $3::text, 'reason_code', $6::text) AS details
-           FROM moved) AS change_audit";
+    let actor = actor_columns(8);
+    let history_source = format!(
+        "(SELECT person_no, $2::text AS from_status, $3::text AS to_status, $6::text AS reason_code,
+                 $7::text AS reason, NULL::text AS other_region, {actor}, $5::timestamptz AS occurred_at,
+                 $13::date AS effective_date FROM moved) AS change"
+    );
+    let audit_source = format!(
+        "(SELECT $5::timestamptz AS occurred_at, {actor}, 'person.status_change'::text AS action,
+                 'person'::text AS subject_kind, person_no AS subject_id,
+                 jsonb_build_object('from', $2::text, 'to', $3::text, 'reason_code', $6::text) AS details
+            FROM moved) AS change_audit"
+    );
     let sql = format!(
         "WITH moved AS (
              UPDATE persons SET status = $3, benefits_suspended_from = $4, status_changed_at = $5
@@ -160,8 +164,8 @@ pub async fn bulk_change(conn: &mut PgConnection, persons: &[PersonNo], change: 
              RETURNING person_no
          ), history AS ({}), audit AS ({})
          SELECT count(*) FROM moved",
-        super::history::insert_from(history_source),
-        crate::platform::audit::store::insert_from(audit_source),
+        super::history::insert_from(&history_source),
+        crate::platform::audit::store::insert_from(&audit_source),
     );
     let moved: i64 = sqlx::query_scalar(&sql)
         .bind(persons)
@@ -171,11 +175,7 @@ pub async fn bulk_change(conn: &mut PgConnection, persons: &[PersonNo], change: 
         .bind(change.at)
         .bind(change.reason_code)
         .bind(change.reason)
-        .bind(change.actor.kind.as_str())
-        .bind(&change.actor.id)
-        .bind(&change.actor.client_id)
-        .bind(&change.actor.channel)
-        .bind(&change.actor.request_id)
+        .bind_actor(change.actor)
         .bind(change.effective_date)
         .fetch_one(conn)
         .await?;

@@ -3,6 +3,7 @@
 //! clock, the working-day calendar, configuration and telemetry. Nothing here knows a
 //! capability; the capabilities (`persons`, `cards`, `ledger`, …) build on it.
 
+pub mod actor_sql;
 pub mod audit;
 pub mod calendar;
 pub mod caller;

@@ -1,5 +1,6 @@
 //! The append-only `audit_events` table.
 
+use crate::platform::actor_sql::BindActor;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::PgConnection;
@@ -65,11 +66,7 @@ pub async fn insert(conn: &mut PgConnection, event: &NewAuditEvent<'_>) -> sqlx:
     );
     sqlx::query(&insert_from(&source))
         .bind(event.at)
-        .bind(event.actor.kind.as_str())
-        .bind(&event.actor.id)
-        .bind(&event.actor.client_id)
-        .bind(&event.actor.channel)
-        .bind(&event.actor.request_id)
+        .bind_actor(event.actor)
         .bind(event.action)
         .bind(event.subject_kind)
         .bind(event.subject_id)
