@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use chrono::TimeZone;
 use medcard::contributions::{Arrival, ArrivalKind, Contributions};
+use medcard::domain::PaymentId;
 use medcard::ledger::Ledger;
 use medcard::platform::caller::Actor;
 use medcard::platform::clock::{SettableClock, china_offset};
@@ -19,7 +20,6 @@ use medcard::platform::config::Settings;
 use medcard::platform::embedded_pg::{Cluster, Durability};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, Executor, PgPool};
-use uuid::Uuid;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -46,7 +46,7 @@ async fn main() -> anyhow::Result<()> {
     let (rows, seconds) = timed_rows(|| contributions.sweep_arrears()).await?;
     report("arrears sweep: unpaid half -> in_arrears", rows, seconds);
 
-    let ids: Vec<Uuid> = sqlx::query_scalar("SELECT payment_id FROM contribution_payments").fetch_all(&pool).await?;
+    let ids: Vec<PaymentId> = sqlx::query_scalar("SELECT payment_id FROM contribution_payments").fetch_all(&pool).await?;
     let actor = Actor::system("bench");
     let started = Instant::now();
     let mut tx = pool.begin().await?;

@@ -1,11 +1,10 @@
 //! Staff accounts and staff login with lockout.
 
 use super::Auth;
-use crate::domain::IdNumber;
+use crate::domain::{IdNumber, StaffId};
 use chrono::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
-use uuid::Uuid;
 
 use super::tokens::IssuedToken;
 use crate::auth::password;
@@ -18,7 +17,7 @@ use crate::platform::error::{Error, Result};
 /// A created staff account.
 #[derive(Debug, Clone)]
 pub struct CreatedStaff {
-    pub staff_id: Uuid,
+    pub staff_id: StaffId,
     pub username: String,
     pub role: Role,
 }
@@ -53,7 +52,7 @@ impl Auth<'_> {
         }
         let password_hash = password::hash(password, self.settings.auth.argon2_params()).await?;
         let row = StaffRow {
-            staff_id: Uuid::new_v4(),
+            staff_id: StaffId::new(),
             username: username.clone(),
             role: role.as_str().to_owned(),
             id_number: Some(id_number.as_str().to_owned()),

@@ -1,8 +1,8 @@
 //! Issuing, checking and revoking bearer tokens.
 
 use super::Auth;
+use crate::domain::StaffId;
 use chrono::Duration;
-use uuid::Uuid;
 
 use crate::auth::store::{clients, tokens};
 use crate::auth::token::{ACCESS_TOKEN_PREFIX, PlainSecret, hash_secret};
@@ -55,7 +55,7 @@ impl Auth<'_> {
         &self,
         conn: &mut sqlx::PgConnection,
         client_id: &str,
-        staff_id: Option<Uuid>,
+        staff_id: Option<StaffId>,
         scopes: Vec<Scope>,
         ttl_secs: i64,
     ) -> Result<IssuedToken> {

@@ -9,11 +9,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use uuid::Uuid;
 
 use crate::contributions::store::contributions::ContributionRow;
 use crate::contributions::{ArrivalKind, ContributionState, Payment, PaymentChannel, PaymentRequest, PaymentState};
-use crate::domain::{Money, PersonNo};
+use crate::domain::{Money, PaymentId, PersonNo};
 use crate::persons::{Disclosure, PersonRecord};
 use crate::persons::{PersonResponse, parse_person_no};
 use crate::platform::caller::Caller;
@@ -50,7 +49,8 @@ pub struct ContributionResponse {
     pub allocation: Money,
     /// `due`, `paid` (awaiting arrival) or `arrived`.
     pub state: ContributionState,
-    pub payment_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub payment_id: Option<PaymentId>,
     pub paid_at: Option<DateTime<Utc>>,
     pub paid_channel: Option<PaymentChannel>,
     pub arrived_at: Option<DateTime<Utc>>,
@@ -80,7 +80,8 @@ impl From<ContributionRow> for ContributionResponse {
 /// A payment as shown.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PaymentView {
-    pub payment_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub payment_id: PaymentId,
     pub person_no: String,
     pub periods: Vec<String>,
     #[schema(value_type = String, example = "512.00")]
@@ -284,7 +285,7 @@ async fn pay(
 async fn arrival(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<Uuid>,
+    Path(id): Path<PaymentId>,
     Idempotent { request, body: ArrivalBody {} }: Idempotent<ArrivalBody>,
 ) -> Result<Replayable<PaymentView>, Error> {
     let outcome = Contributions::new(&state.core).confirm_arrival(&caller, id, &request).await?;
@@ -308,7 +309,7 @@ async fn arrival(
 async fn manual_arrival(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<Uuid>,
+    Path(id): Path<PaymentId>,
     Idempotent { request, body }: Idempotent<ManualArrivalBody>,
 ) -> Result<Replayable<PaymentView>, Error> {
     let outcome = Contributions::new(&state.core).manual_arrival(&caller, id, &body.receipt_no, &request).await?;

@@ -4,9 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
-use crate::domain::{Money, PersonNo};
+use crate::domain::{Money, PaymentId, PersonNo};
 use crate::platform::caller::ClientKind;
 
 /// Declares a text-stored enum with its wire and stored names (one list, so they cannot drift).
@@ -90,7 +89,7 @@ text_enum! {
 /// A contribution payment.
 #[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow)]
 pub struct Payment {
-    pub payment_id: Uuid,
+    pub payment_id: PaymentId,
     pub person_no: PersonNo,
     pub periods: Vec<String>,
     pub amount: Money,

@@ -3,9 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
-use crate::domain::{Money, PersonNo};
+use crate::domain::{AdjustmentId, Money, PersonNo};
 
 /// Where an adjustment request stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
@@ -40,7 +39,7 @@ impl AdjustmentState {
 /// A staff adjustment of a personal account, requested by one supervisor and decided by another.
 #[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow)]
 pub struct Adjustment {
-    pub adjustment_id: Uuid,
+    pub adjustment_id: AdjustmentId,
     pub person_no: PersonNo,
     /// Signed: credits positive, debits negative.
     pub amount: Money,

@@ -4,14 +4,13 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use super::adjustments_store as store;
 use super::service::{locked_account_of, refuse_if_frozen};
 use super::store::EntryRow;
 use super::writer::{self, Movement};
 use super::{Adjustment, AdjustmentState, EntryKind, Ledger};
-use crate::domain::{Money, PersonNo};
+use crate::domain::{AdjustmentId, Money, PersonNo};
 use crate::params;
 use crate::platform::audit::Subject;
 use crate::platform::caller::{Actor, Caller};
@@ -62,7 +61,7 @@ impl Ledger<'_> {
         let (status, _) = locked_account_of(conn, requested.person_no).await?;
         refuse_if_frozen(status)?;
         let row = Adjustment {
-            adjustment_id: Uuid::new_v4(),
+            adjustment_id: AdjustmentId::new(),
             person_no: requested.person_no.clone(),
             amount: requested.amount,
             reason: requested.reason.to_owned(),
@@ -89,7 +88,7 @@ impl Ledger<'_> {
     pub async fn approve_adjustment(
         &self,
         caller: &Caller,
-        id: Uuid,
+        id: AdjustmentId,
         idempotency: &IdempotentRequest,
     ) -> Result<Outcome<AdjustmentOutcome>> {
         let approver = adjusting_staff(caller)?;
@@ -104,7 +103,7 @@ impl Ledger<'_> {
         &self,
         conn: &mut PgConnection,
         caller: &Caller,
-        id: Uuid,
+        id: AdjustmentId,
         approver: Staffer,
     ) -> Result<AdjustmentOutcome> {
         let mut row = self.pending_for_decision(conn, id, &approver).await?;
@@ -133,7 +132,7 @@ impl Ledger<'_> {
     }
 
     /// Rejects a pending adjustment (not one's own); nothing moves.
-    pub async fn reject_adjustment(&self, caller: &Caller, id: Uuid) -> Result<AdjustmentOutcome> {
+    pub async fn reject_adjustment(&self, caller: &Caller, id: AdjustmentId) -> Result<AdjustmentOutcome> {
         let decider = adjusting_staff(caller)?;
         let actor = caller.actor();
         let mut tx = self.pool.begin().await?;
@@ -151,7 +150,12 @@ impl Ledger<'_> {
     }
 
     /// A pending, unexpired request another person than its requester may decide.
-    async fn pending_for_decision(&self, conn: &mut PgConnection, id: Uuid, decider: &Staffer) -> Result<Adjustment> {
+    async fn pending_for_decision(
+        &self,
+        conn: &mut PgConnection,
+        id: AdjustmentId,
+        decider: &Staffer,
+    ) -> Result<Adjustment> {
         let row = store::find_for_update(conn, id)
             .await?
             .ok_or(Error::not_found("account.adjustment_not_found", "no account adjustment has this id"))?;

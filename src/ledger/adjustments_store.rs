@@ -3,10 +3,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use super::{Adjustment, AdjustmentState};
-use crate::domain::PersonNo;
+use crate::domain::{AdjustmentId, PersonNo};
 use crate::platform::actor_sql::{BindActor, actor_columns};
 use crate::platform::audit;
 use crate::platform::caller::Actor;
@@ -32,7 +31,7 @@ pub async fn insert(conn: &mut PgConnection, row: &Adjustment) -> sqlx::Result<(
 }
 
 /// Finds and locks a request.
-pub async fn find_for_update(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Adjustment>> {
+pub async fn find_for_update(conn: &mut PgConnection, id: AdjustmentId) -> sqlx::Result<Option<Adjustment>> {
     sqlx::query_as("SELECT * FROM account_adjustments WHERE adjustment_id = $1 FOR UPDATE")
         .bind(id)
         .fetch_optional(conn)
@@ -50,7 +49,7 @@ pub struct Decider<'a> {
 /// still pending; returns whether it was.
 pub async fn decide(
     conn: &mut PgConnection,
-    id: Uuid,
+    id: AdjustmentId,
     state: AdjustmentState,
     by: Decider<'_>,
     at: DateTime<Utc>,

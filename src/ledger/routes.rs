@@ -11,14 +11,13 @@ use utoipa_axum::routes;
 
 use super::store::{EntryFilter, EntryRow};
 use super::{Account, AdjustmentOutcome, AdjustmentState, EntryKind};
-use crate::domain::Money;
+use crate::domain::{AdjustmentId, Money, PaymentId};
 use crate::persons::parse_person_no;
 use crate::platform::caller::Caller;
 use crate::platform::error::Error;
 use crate::platform::http::AppState;
 use crate::platform::http::extract::{Idempotent, Json, Path, Query, Replayable};
 use crate::platform::http::paging::{Limit, id_cursor};
-use uuid::Uuid;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -69,7 +68,8 @@ pub struct EntryView {
     #[schema(value_type = String, example = "1126.40")]
     pub balance_after: Money,
     pub period: Option<String>,
-    pub payment_id: Option<uuid::Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub payment_id: Option<PaymentId>,
     pub reason: Option<String>,
     pub approver: Option<String>,
     pub actor_kind: String,
@@ -102,7 +102,8 @@ impl From<EntryRow> for EntryView {
 /// An adjustment request as shown.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AdjustmentView {
-    pub adjustment_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub adjustment_id: AdjustmentId,
     pub person_no: String,
     /// Signed: credits positive, debits negative.
     #[schema(value_type = String, example = "-3.50")]
@@ -258,7 +259,7 @@ async fn request_adjustment(
 async fn approve_adjustment(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<Uuid>,
+    Path(id): Path<AdjustmentId>,
     Idempotent { request, body: DecisionBody {} }: Idempotent<DecisionBody>,
 ) -> Result<Replayable<AdjustmentView>, Error> {
     let outcome = Ledger::new(&state.core).approve_adjustment(&caller, id, &request).await?;
@@ -280,7 +281,7 @@ async fn approve_adjustment(
 async fn reject_adjustment(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<Uuid>,
+    Path(id): Path<AdjustmentId>,
 ) -> Result<Json<AdjustmentView>, Error> {
     Ok(Json(Ledger::new(&state.core).reject_adjustment(&caller, id).await?.into()))
 }

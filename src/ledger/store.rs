@@ -3,10 +3,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use super::EntryKind;
-use crate::domain::{Money, PersonNo};
+use crate::domain::{Money, PaymentId, PersonNo};
 
 /// A stored account.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -25,7 +24,7 @@ pub struct EntryRow {
     pub amount: Money,
     pub balance_after: Money,
     pub period: Option<String>,
-    pub payment_id: Option<Uuid>,
+    pub payment_id: Option<PaymentId>,
     pub reason: Option<String>,
     pub approver: Option<String>,
     pub actor_kind: String,

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::EntryKind;
 use super::store::EntryRow;
-use crate::domain::{Money, PersonNo};
+use crate::domain::{Money, PaymentId, PersonNo};
 use crate::params;
 use crate::platform::actor_sql::{BindActor, actor_columns};
 use crate::platform::audit;
@@ -24,7 +24,7 @@ pub struct Movement {
     pub kind: EntryKind,
     pub amount: Money,
     pub period: Option<String>,
-    pub payment_id: Option<Uuid>,
+    pub payment_id: Option<PaymentId>,
     pub reason: Option<String>,
     pub approver: Option<String>,
 }
@@ -112,7 +112,7 @@ impl Columns {
             kinds: movements.iter().map(|m| m.kind.as_str()).collect(),
             amounts: movements.iter().map(|m| m.amount.fen()).collect(),
             periods: movements.iter().map(|m| m.period.clone()).collect(),
-            payment_ids: movements.iter().map(|m| m.payment_id).collect(),
+            payment_ids: movements.iter().map(|m| m.payment_id.map(|id| id.0)).collect(),
             reasons: movements.iter().map(|m| m.reason.clone()).collect(),
             approvers: movements.iter().map(|m| m.approver.clone()).collect(),
         }

@@ -1,13 +1,13 @@
 //! The `staff_users` table.
 
+use crate::domain::StaffId;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 /// A stored staff user.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StaffRow {
-    pub staff_id: Uuid,
+    pub staff_id: StaffId,
     pub username: String,
     pub role: String,
     pub id_number: Option<String>,
@@ -42,7 +42,7 @@ pub async fn find_for_login(conn: &mut PgConnection, username: &str) -> sqlx::Re
 /// Stores the failure counter and lock after a login attempt.
 pub async fn set_login_state(
     conn: &mut PgConnection,
-    staff_id: Uuid,
+    staff_id: StaffId,
     failed_logins: i32,
     locked_until: Option<DateTime<Utc>>,
 ) -> sqlx::Result<()> {

@@ -1,15 +1,15 @@
 //! The `access_tokens` table.
 
+use crate::domain::StaffId;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 /// A token to store.
 #[derive(Debug)]
 pub struct NewToken<'a> {
     pub token_hash: &'a [u8],
     pub client_id: &'a str,
-    pub staff_id: Option<Uuid>,
+    pub staff_id: Option<StaffId>,
     pub scopes: Vec<String>,
     pub issued_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
@@ -23,7 +23,7 @@ pub struct TokenGrant {
     pub bank_code: Option<String>,
     pub institution_code: Option<String>,
     pub scopes: Vec<String>,
-    pub staff_id: Option<Uuid>,
+    pub staff_id: Option<StaffId>,
     pub staff_username: Option<String>,
     pub staff_role: Option<String>,
     pub staff_id_number: Option<String>,

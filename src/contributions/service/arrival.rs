@@ -3,9 +3,9 @@
 //! allocation and ends arrears in the same transaction.
 
 use crate::contributions::Contributions;
+use crate::domain::PaymentId;
 use serde_json::json;
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use super::system_change;
 use crate::contributions::store::arrears;
@@ -34,7 +34,7 @@ impl Contributions<'_> {
     pub async fn confirm_arrival(
         &self,
         caller: &Caller,
-        payment_id: Uuid,
+        payment_id: PaymentId,
         idempotency: &IdempotentRequest,
     ) -> Result<Outcome<Payment>> {
         self.arrive_one(caller, payment_id, None, idempotency).await
@@ -44,7 +44,7 @@ impl Contributions<'_> {
     pub async fn manual_arrival(
         &self,
         caller: &Caller,
-        payment_id: Uuid,
+        payment_id: PaymentId,
         receipt_no: &str,
         idempotency: &IdempotentRequest,
     ) -> Result<Outcome<Payment>> {
@@ -62,7 +62,7 @@ impl Contributions<'_> {
     async fn arrive_one(
         &self,
         caller: &Caller,
-        payment_id: Uuid,
+        payment_id: PaymentId,
         receipt_no: Option<&str>,
         idempotency: &IdempotentRequest,
     ) -> Result<Outcome<Payment>> {
@@ -78,7 +78,7 @@ impl Contributions<'_> {
         &self,
         conn: &mut PgConnection,
         caller: &Caller,
-        payment_id: Uuid,
+        payment_id: PaymentId,
         receipt_no: Option<&str>,
     ) -> Result<Payment> {
         let payment = store::find_for_update(conn, payment_id)
@@ -117,7 +117,7 @@ impl Contributions<'_> {
     pub async fn arrive_payments(
         &self,
         conn: &mut PgConnection,
-        ids: &[Uuid],
+        ids: &[PaymentId],
         arrival: &Arrival<'_>,
     ) -> Result<ArrivalOutcome> {
         // The payers are locked first, as every status change locks its person first: an

@@ -5,12 +5,11 @@ use crate::contributions::Contributions;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use crate::contributions::store::contributions::{self as contributions, ContributionRow};
 use crate::contributions::store::payments as store;
 use crate::contributions::{ContributionState, Payment, PaymentChannel, PaymentState};
-use crate::domain::{InsuranceType, Money, Month, PersonNo};
+use crate::domain::{InsuranceType, Money, Month, PaymentId, PersonNo};
 use crate::params;
 use crate::persons;
 use crate::persons::refuse_if_transferred_out;
@@ -71,7 +70,7 @@ impl Contributions<'_> {
 
     fn new_payment(&self, caller: &Caller, payment: PaymentRequest) -> Payment {
         Payment {
-            payment_id: Uuid::new_v4(),
+            payment_id: PaymentId::new(),
             person_no: payment.person_no,
             periods: payment.periods,
             amount: payment.amount,

@@ -2,9 +2,8 @@
 //! contribution tables. The change itself is the persons' bulk status change.
 
 use sqlx::PgConnection;
-use uuid::Uuid;
 
-use crate::domain::PersonNo;
+use crate::domain::{PaymentId, PersonNo};
 
 /// Persons of insurance type `$2` (employees) in `normal` with an unpaid (`due`) month up to `$1`.
 const OWING: &str = "SELECT p.person_no FROM persons p
@@ -42,7 +41,7 @@ pub async fn sweep_candidates(conn: &mut PgConnection, period: &str) -> sqlx::Re
 /// The payers of `payment_ids` in arrears who no longer owe a month up to `closed_through`.
 pub async fn settled_payers(
     conn: &mut PgConnection,
-    payment_ids: &[Uuid],
+    payment_ids: &[PaymentId],
     closed_through: &str,
 ) -> sqlx::Result<Vec<PersonNo>> {
     sqlx::query_scalar(SETTLED).bind(payment_ids).bind(closed_through).fetch_all(conn).await

@@ -2,10 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use crate::contributions::{ArrivalKind, ContributionState, PaymentChannel};
-use crate::domain::{Money, PersonNo};
+use crate::domain::{Money, PaymentId, PersonNo};
 
 /// A stored contribution.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -18,7 +17,7 @@ pub struct ContributionRow {
     pub amount_due: Money,
     pub allocation: Money,
     pub state: ContributionState,
-    pub payment_id: Option<Uuid>,
+    pub payment_id: Option<PaymentId>,
     pub paid_at: Option<DateTime<Utc>>,
     pub paid_channel: Option<PaymentChannel>,
     pub arrived_at: Option<DateTime<Utc>>,
@@ -157,7 +156,7 @@ pub async fn mark_paid(
     conn: &mut PgConnection,
     person_no: &PersonNo,
     periods: &[String],
-    payment_id: Uuid,
+    payment_id: PaymentId,
     paid_at: DateTime<Utc>,
     channel: PaymentChannel,
 ) -> sqlx::Result<()> {

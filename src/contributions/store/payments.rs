@@ -2,10 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use crate::contributions::{ArrivalKind, Payment};
-use crate::domain::{Money, PersonNo};
+use crate::domain::{Money, PaymentId, PersonNo};
 use crate::ledger::{EntryKind, Movement};
 use crate::platform::caller::Actor;
 
@@ -32,7 +31,7 @@ pub async fn insert(conn: &mut PgConnection, row: &Payment) -> sqlx::Result<()> 
 }
 
 /// Finds and locks a payment.
-pub async fn find_for_update(conn: &mut PgConnection, payment_id: Uuid) -> sqlx::Result<Option<Payment>> {
+pub async fn find_for_update(conn: &mut PgConnection, payment_id: PaymentId) -> sqlx::Result<Option<Payment>> {
     sqlx::query_as("SELECT * FROM contribution_payments WHERE payment_id = $1 FOR UPDATE")
         .bind(payment_id)
         .fetch_optional(conn)
@@ -41,7 +40,7 @@ pub async fn find_for_update(conn: &mut PgConnection, payment_id: Uuid) -> sqlx:
 
 /// Locks the persons who made these payments, in person-number order (no deadlocks between
 /// batches).
-pub async fn lock_payers(conn: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<()> {
+pub async fn lock_payers(conn: &mut PgConnection, ids: &[PaymentId]) -> sqlx::Result<()> {
     sqlx::query(
         "SELECT count(*) FROM (
              SELECT p.person_no FROM persons p
@@ -67,7 +66,7 @@ pub struct Arrival<'a> {
 
 /// Marks payments and their contributions arrived; returns how many payments arrived. Only
 /// payments still `paid` move, so repeating an arrival changes nothing.
-pub async fn mark_arrived(conn: &mut PgConnection, ids: &[Uuid], arrival: &Arrival<'_>) -> sqlx::Result<u64> {
+pub async fn mark_arrived(conn: &mut PgConnection, ids: &[PaymentId], arrival: &Arrival<'_>) -> sqlx::Result<u64> {
     let done = sqlx::query(
         "WITH arrived AS (
              UPDATE contribution_payments
@@ -90,8 +89,8 @@ pub async fn mark_arrived(conn: &mut PgConnection, ids: &[Uuid], arrival: &Arriv
 
 /// What arrival of these payments credits: the allocation of every contribution they paid, for
 /// employees who are not sealed or transferred out, in person and period order.
-pub async fn allocations_due(conn: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<Vec<Movement>> {
-    let rows: Vec<(PersonNo, String, Uuid, Money)> = sqlx::query_as(
+pub async fn allocations_due(conn: &mut PgConnection, ids: &[PaymentId]) -> sqlx::Result<Vec<Movement>> {
+    let rows: Vec<(PersonNo, String, PaymentId, Money)> = sqlx::query_as(
         "SELECT c.person_no, c.period, c.payment_id, c.allocation
            FROM contributions c JOIN persons p ON p.person_no = c.person_no
           WHERE c.payment_id = ANY($1) AND c.allocation > 0
@@ -101,7 +100,7 @@ pub async fn allocations_due(conn: &mut PgConnection, ids: &[Uuid]) -> sqlx::Res
     .bind(ids)
     .fetch_all(conn)
     .await?;
-    let movement = |(person_no, period, payment_id, amount): (PersonNo, String, Uuid, Money)| Movement {
+    let movement = |(person_no, period, payment_id, amount): (PersonNo, String, PaymentId, Money)| Movement {
         person_no,
         kind: EntryKind::Allocation,
         amount,

@@ -1,7 +1,7 @@
 //! Who is calling: the authenticated principal behind a bearer token, and the actor recorded in
 //! histories and the audit log.
 
-use uuid::Uuid;
+use crate::domain::StaffId;
 
 use super::{ClientKind, Role, Scope};
 use crate::platform::error::{Error, Result};
@@ -9,7 +9,7 @@ use crate::platform::error::{Error, Result};
 /// A staff user acting through a hall client.
 #[derive(Debug, Clone)]
 pub struct StaffIdentity {
-    pub staff_id: Uuid,
+    pub staff_id: StaffId,
     pub username: String,
     pub role: Role,
     /// The person behind the account (SHA-256 of their ID number, hex), so rules that need two
