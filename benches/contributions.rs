@@ -46,7 +46,8 @@ async fn main() -> anyhow::Result<()> {
     let (rows, seconds) = timed_rows(|| contributions.sweep_arrears()).await?;
     report("arrears sweep: unpaid half -> in_arrears", rows, seconds);
 
-    let ids: Vec<PaymentId> = sqlx::query_scalar("SELECT payment_id FROM contribution_payments").fetch_all(&pool).await?;
+    let ids: Vec<PaymentId> =
+        sqlx::query_scalar("SELECT payment_id FROM contribution_payments").fetch_all(&pool).await?;
     let actor = Actor::system("bench");
     let started = Instant::now();
     let mut tx = pool.begin().await?;

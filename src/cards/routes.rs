@@ -69,7 +69,7 @@ pub struct CardResponse {
 }
 
 impl CardResponse {
-    fn from_row(row: CardRow, max_failures: i32) -> Self {
+    fn from_row(row: CardRow, password_locked: bool) -> Self {
         Self {
             card_no: row.card_no.to_string(),
             person_no: row.person_no.to_string(),
@@ -90,7 +90,7 @@ impl CardResponse {
             activation_branch: row.activation_branch,
             temporary_loss_until: row.temporary_loss_until,
             password_set: row.password_hash.is_some(),
-            password_locked: row.password_failures >= max_failures,
+            password_locked,
             state_changed_at: row.state_changed_at,
         }
     }
@@ -98,7 +98,12 @@ impl CardResponse {
 
 /// Shapes a card for the response.
 fn card_json(state: &AppState, row: CardRow) -> Json<CardResponse> {
-    Json(CardResponse::from_row(row, state.core.settings.cards.password_max_failures))
+    Json(shaped(state, row))
+}
+
+fn shaped(state: &AppState, row: CardRow) -> CardResponse {
+    let locked = Cards::new(&state.core).password_locked(&row);
+    CardResponse::from_row(row, locked)
 }
 
 /// A list of cards.
@@ -286,8 +291,7 @@ async fn list_for_person(
 ) -> Result<Json<CardList>, Error> {
     let person_no = parse_person_no(&person_no)?;
     let cards = Cards::new(&state.core).person_cards(&person_no).await?;
-    let max = state.core.settings.cards.password_max_failures;
-    Ok(Json(CardList { items: cards.into_iter().map(|c| CardResponse::from_row(c, max)).collect() }))
+    Ok(Json(CardList { items: cards.into_iter().map(|c| shaped(&state, c)).collect() }))
 }
 
 /// Read a card by its number (hall staff, and the issuing bank for its own cards).
@@ -427,11 +431,7 @@ async fn replace(
     };
     let holder = PresentedIdentity { id_number: body.id_number, name: body.name };
     let (old, new) = Cards::new(&state.core).replace_card(&caller, &card_no, reason, &holder).await?;
-    let max = state.core.settings.cards.password_max_failures;
-    let body = ReplacementResponse {
-        replaced: CardResponse::from_row(old, max),
-        replacement: CardResponse::from_row(new, max),
-    };
+    let body = ReplacementResponse { replaced: shaped(&state, old), replacement: shaped(&state, new) };
     Ok((StatusCode::CREATED, Json(body)))
 }
 

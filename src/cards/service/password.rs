@@ -24,6 +24,12 @@ pub struct PasswordCheck {
 }
 
 impl Cards<'_> {
+    /// Whether the card's password is locked: as many wrong tries in a row as the configured
+    /// limit. Only the hall's reset unlocks it.
+    pub fn password_locked(&self, card: &CardRow) -> bool {
+        card.password_failures >= self.settings.cards.password_max_failures
+    }
+
     /// Checks a card password (institutions, terminals).
     pub async fn verify_card_password(
         &self,
