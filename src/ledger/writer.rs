@@ -40,7 +40,7 @@ pub async fn open(conn: &mut PgConnection, person_no: &PersonNo, at: DateTime<Ut
 }
 
 /// Posts one movement; refused with `account.insufficient_balance` if the balance would go
-/// negative (or the account is missing).
+/// negative.
 pub async fn post(conn: &mut PgConnection, movement: Movement, actor: &Actor, at: DateTime<Utc>) -> Result<EntryRow> {
     let amount = movement.amount;
     let mut posted = post_batch(conn, std::slice::from_ref(&movement), actor, at).await.map_err(|e| match e {
@@ -50,8 +50,9 @@ pub async fn post(conn: &mut PgConnection, movement: Movement, actor: &Actor, at
     posted.pop().ok_or_else(|| insufficient(amount))
 }
 
-/// Posts many movements in one statement, in their order within each person; all or none.
-/// Returns the entries written.
+/// Posts many movements in one statement, in their order within each person; all or none (the
+/// statement undoes itself if any balance would go below zero at any entry). Returns the entries
+/// written, in person and input order.
 pub async fn post_batch(
     conn: &mut PgConnection,
     movements: &[Movement],
@@ -73,17 +74,29 @@ pub async fn post_batch(
         .bind_actor(actor)
         .bind(at)
         .fetch_all(conn)
-        .await?;
+        .await
+        .map_err(refusal)?;
     if entries.len() != movements.len() {
-        // Some balance would have gone negative (or an account is missing): the caller's
-        // transaction is abandoned, so nothing of the batch remains.
+        // Nothing moved (had anything moved, the statement would have undone itself).
         return Err(Error::conflict(
             "account.insufficient_balance",
-            "a movement in this batch would take a personal account below zero",
+            "a movement in this batch would take a personal account below zero, so none was posted",
             params! {},
         ));
     }
     Ok(entries)
+}
+
+/// The statement's own refusal (SQLSTATE MC001) as a conflict; anything else stays internal.
+fn refusal(err: sqlx::Error) -> Error {
+    match err.as_database_error() {
+        Some(db) if db.code().as_deref() == Some("MC001") => Error::conflict(
+            "account.insufficient_balance",
+            "a movement in this batch would take a personal account below zero, so none was posted",
+            params! {},
+        ),
+        _ => Error::from(err),
+    }
 }
 
 fn insufficient(amount: Money) -> Error {
@@ -120,8 +133,10 @@ impl Columns {
 }
 
 /// The statement: `$1..$7` the movements, `$8..$12` the actor, `$13` the time. A person's
-/// balance moves once by the sum of their movements and only if it stays non-negative; each
-/// entry's `balance_after` is the running balance in input order.
+/// balance moves once by the sum of their movements, and only if the running balance stays
+/// non-negative at every one of them (re-checked on the locked row); each entry's
+/// `balance_after` is that running balance. If some person's balance did not move, the final
+/// `medcard_require` aborts the statement, undoing the others.
 fn statement() -> String {
     let audit_source = format!(
         "(SELECT $13::timestamptz AS occurred_at, {}, 'account.entry'::text AS action,
@@ -135,11 +150,15 @@ fn statement() -> String {
         "WITH input AS (
              SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::uuid[], $6::text[], $7::text[])
                     WITH ORDINALITY AS i (person_no, kind, amount, period, payment_id, reason, approver, seq)
+         ), running AS (
+             SELECT person_no, sum(amount) OVER (PARTITION BY person_no ORDER BY seq) AS so_far FROM input
          ), totals AS (
-             SELECT person_no, sum(amount) AS total FROM input GROUP BY person_no
+             SELECT i.person_no, i.total, least(0, r.lowest) AS lowest
+               FROM (SELECT person_no, sum(amount) AS total FROM input GROUP BY person_no) i
+               JOIN (SELECT person_no, min(so_far) AS lowest FROM running GROUP BY person_no) r USING (person_no)
          ), moved AS (
              UPDATE accounts a SET balance = a.balance + t.total, last_entry_at = $13
-               FROM totals t WHERE a.person_no = t.person_no AND a.balance + t.total >= 0
+               FROM totals t WHERE a.person_no = t.person_no AND a.balance + t.lowest >= 0
              RETURNING a.person_no, a.balance
          ), entries AS (
              INSERT INTO account_entries (person_no, kind, amount, balance_after, period, payment_id, reason,
@@ -154,7 +173,10 @@ fn statement() -> String {
          ), audited AS (
              {}
          )
-         SELECT * FROM entries ORDER BY id",
+         SELECT entries.* FROM entries
+          WHERE medcard_require((SELECT count(*) FROM moved) = (SELECT count(*) FROM totals),
+                                'account.insufficient_balance')
+          ORDER BY id",
         audit::store::insert_from(&audit_source)
     )
 }

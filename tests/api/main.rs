@@ -16,6 +16,7 @@ mod end_to_end;
 mod helpers;
 mod id_number_properties;
 mod ledger;
+mod ledger_writer;
 mod persons;
 mod problems;
 mod status_transitions;
