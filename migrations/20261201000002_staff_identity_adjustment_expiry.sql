@@ -4,18 +4,18 @@
 ALTER TABLE staff_users ADD COLUMN id_number text;
 CREATE UNIQUE INDEX staff_users_id_number_key ON staff_users (id_number) WHERE id_number IS NOT NULL;
 
--- An adjustment names the requesting and deciding person by a key derived from their ID
--- number (never the number itself), expires when left pending too long, and is voided when
--- the person transfers out.
+-- An adjustment names the requesting and deciding staff accounts (whose ID numbers say which
+-- people they are), expires when left pending too long, and is voided when the person
+-- transfers out.
 ALTER TABLE account_adjustments
-    ADD COLUMN requester_key text,
-    ADD COLUMN decider_key   text,
-    ADD COLUMN expires_on    date;
+    ADD COLUMN requester_staff_id uuid REFERENCES staff_users (staff_id),
+    ADD COLUMN decider_staff_id   uuid REFERENCES staff_users (staff_id),
+    ADD COLUMN expires_on         date;
 UPDATE account_adjustments SET expires_on = (requested_at AT TIME ZONE 'Asia/Shanghai')::date + 7;
 ALTER TABLE account_adjustments
     ALTER COLUMN expires_on SET NOT NULL,
     DROP CONSTRAINT account_adjustments_state_known,
     ADD CONSTRAINT account_adjustments_state_known
         CHECK (state IN ('pending', 'approved', 'rejected', 'expired', 'voided')),
-    ADD CONSTRAINT account_adjustments_two_people
-        CHECK (requester_key IS NULL OR decider_key IS DISTINCT FROM requester_key);
+    ADD CONSTRAINT account_adjustments_two_accounts
+        CHECK (requester_staff_id IS NULL OR decider_staff_id IS DISTINCT FROM requester_staff_id);

@@ -127,6 +127,13 @@ enum StaffCommand {
         #[arg(long)]
         id_number: String,
     },
+    /// Record the ID number of an account made before ID numbers were kept (once).
+    Identify {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        id_number: String,
+    },
 }
 
 /// Runs the command line and turns failures into one clear message and exit code 1.
@@ -167,10 +174,18 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         Command::Ledger { command: LedgerCommand::Check } => with_core(settings, check_ledger).await,
         Command::Jobs { command: JobsCommand::Run } => with_core(settings, run_jobs).await,
         Command::Staff { command: StaffCommand::Create { username, role, id_number } } => {
-            let id_number = IdNumber::parse(&id_number, chrono::Utc::now().date_naive())
-                .map_err(|e| anyhow::anyhow!("--id-number: {e}"))?;
+            let id_number = parse_id_number(&id_number)?;
             let password = staff_password()?;
             with_core(settings, |core| create_staff(core, username, role, id_number, password)).await
+        }
+        Command::Staff { command: StaffCommand::Identify { username, id_number } } => {
+            let id_number = parse_id_number(&id_number)?;
+            with_core(settings, |core| async move {
+                Auth::new(&core).identify_staff(&Actor::system("cli"), &username, &id_number).await?;
+                print_json(&json!({ "username": username, "identified": true }));
+                Ok(())
+            })
+            .await
         }
     }
 }
@@ -226,6 +241,11 @@ async fn run_jobs(core: Core) -> Result<()> {
         done.into_iter().map(|(job, rows)| (job.name().to_owned(), json!(rows))).collect();
     print_json(&serde_json::Value::Object(rows));
     Ok(())
+}
+
+/// An `--id-number` argument.
+fn parse_id_number(raw: &str) -> anyhow::Result<IdNumber> {
+    IdNumber::parse(raw, chrono::Utc::now().date_naive()).map_err(|e| anyhow::anyhow!("--id-number: {e}"))
 }
 
 /// `staff create`.

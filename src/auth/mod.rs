@@ -12,7 +12,7 @@ mod tokens;
 
 pub use clients::{ClientBinding, RegisteredClient};
 pub use routes::router;
-pub use staff::{CreatedStaff, StaffSession};
+pub use staff::{CreatedStaff, StaffSession, same_person};
 pub use tokens::IssuedToken;
 
 crate::service! {

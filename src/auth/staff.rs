@@ -11,7 +11,7 @@ use crate::auth::password;
 use crate::auth::store::staff::{self as store, StaffRow};
 use crate::params;
 use crate::platform::audit::Subject;
-use crate::platform::caller::{Actor, Principal, Role};
+use crate::platform::caller::{Actor, Caller, Role};
 use crate::platform::error::{Error, Result};
 
 /// A created staff account.
@@ -62,33 +62,34 @@ impl Auth<'_> {
             created_at: self.clock.now(),
         };
         let mut tx = self.pool.begin().await?;
-        store::insert(&mut tx, &row).await.map_err(|err| {
-            match err.as_database_error().and_then(|db| db.constraint()) {
-                Some("staff_users_username_key") => Error::conflict(
-                    "staff.username_taken",
-                    "usernames are unique across staff accounts and this one is in use",
-                    params! {},
-                ),
-                Some("staff_users_id_number_key") => {
-                    Error::conflict("staff.id_number_taken", "this person already has a staff account", params! {})
-                }
-                _ => Error::from(err),
-            }
-        })?;
+        store::insert(&mut tx, &row).await.map_err(taken)?;
         let subject = Subject { kind: "staff", id: &username };
         self.audit(&mut tx, actor, "staff.create", Some(subject), json!({ "role": role.as_str() })).await?;
         tx.commit().await?;
         Ok(CreatedStaff { staff_id: row.staff_id, username, role })
     }
 
+    /// Records the person of an account made before ID numbers were kept, once: afterwards the
+    /// account may take part in four-eyes work.
+    pub async fn identify_staff(&self, actor: &Actor, username: &str, id_number: &IdNumber) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let set = store::set_id_number(&mut tx, username.trim(), id_number.as_str()).await.map_err(taken)?;
+        if !set {
+            return Err(Error::conflict(
+                "staff.identity_fixed",
+                "no staff account has this username, or it already names its person (that is never changed)",
+                params! {},
+            ));
+        }
+        let subject = Subject { kind: "staff", id: username.trim() };
+        self.audit(&mut tx, actor, "staff.identify", Some(subject), json!({})).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Staff login through a hall client. Wrong passwords count; after the configured number
     /// in a row the account is locked for a while, even against the right password.
-    pub async fn staff_login(
-        &self,
-        principal: &Principal,
-        username: &str,
-        password: SecretString,
-    ) -> Result<StaffSession> {
+    pub async fn staff_login(&self, caller: &Caller, username: &str, password: SecretString) -> Result<StaffSession> {
         let now = self.clock.now();
         let auth = &self.settings.auth;
         let mut tx = self.pool.begin().await?;
@@ -99,7 +100,7 @@ impl Auth<'_> {
         if let Some(until) = staff.locked_until.filter(|until| *until > now) {
             return Err(staff_locked(until));
         }
-        let actor = principal.actor(None);
+        let actor = caller.actor();
         let subject = Subject { kind: "staff", id: &staff.username };
         if !password::verify(password, staff.password_hash.clone()).await? {
             let failures = staff.failed_logins + 1;
@@ -107,7 +108,7 @@ impl Auth<'_> {
                 (failures >= auth.staff_max_failed_logins).then(|| now + Duration::seconds(auth.staff_lockout_secs));
             store::set_login_state(&mut tx, staff.staff_id, if lock.is_some() { 0 } else { failures }, lock).await?;
             let action = if lock.is_some() { "staff.locked" } else { "staff.login_failed" };
-            self.audit(&mut tx, &actor, action, Some(subject), json!({ "failures": failures })).await?;
+            self.audit(&mut tx, actor, action, Some(subject), json!({ "failures": failures })).await?;
             tx.commit().await?;
             return Err(match lock {
                 Some(until) => staff_locked(until),
@@ -119,13 +120,13 @@ impl Auth<'_> {
         let token = self
             .store_token(
                 &mut tx,
-                &principal.client_id,
+                &caller.client_id,
                 Some(staff.staff_id),
                 role.permissions(),
                 auth.staff_token_ttl_secs,
             )
             .await?;
-        self.audit(&mut tx, &actor, "staff.login", Some(subject), json!({})).await?;
+        self.audit(&mut tx, actor, "staff.login", Some(subject), json!({})).await?;
         tx.commit().await?;
         Ok(StaffSession { token, username: staff.username, role })
     }
@@ -142,8 +143,29 @@ fn parse_username(raw: &str) -> Result<String> {
     }
 }
 
+/// A username or a person that already has an account, as a conflict.
+fn taken(err: sqlx::Error) -> Error {
+    match err.as_database_error().and_then(|db| db.constraint()) {
+        Some("staff_users_username_key") => Error::conflict(
+            "staff.username_taken",
+            "usernames are unique across staff accounts and this one is in use",
+            params! {},
+        ),
+        Some("staff_users_id_number_key") => {
+            Error::conflict("staff.id_number_taken", "this person already has a staff account", params! {})
+        }
+        _ => Error::from(err),
+    }
+}
+
 /// The refusal of a locked staff account, saying until when.
 fn staff_locked(until: chrono::DateTime<chrono::Utc>) -> Error {
     let detail = format!("too many failed logins; the account is locked until {}", until.to_rfc3339());
     Error::locked("staff.locked", detail, params! { "locked_until" => until.to_rfc3339() })
+}
+
+/// Whether two staff accounts are one person, for rules that need two people (four eyes).
+/// Accounts without an ID number on record count as different people only by account.
+pub async fn same_person(conn: &mut sqlx::PgConnection, a: StaffId, b: StaffId) -> Result<bool> {
+    Ok(a == b || store::same_person(conn, a, b).await?)
 }

@@ -90,7 +90,7 @@ impl Auth<'_> {
                 staff_id,
                 username,
                 role: Role::parse(&role).ok_or_else(|| anyhow::anyhow!("unknown stored role"))?,
-                person_key: grant.staff_id_number.as_deref().map(person_key),
+                identified: grant.staff_identified.unwrap_or(false),
             }),
             _ => None,
         };
@@ -133,11 +133,4 @@ fn granted_scopes(allowed: &[Scope], requested: Option<&str>) -> Result<Vec<Scop
         }
     }
     Ok(granted)
-}
-
-/// The key of a person behind staff accounts: SHA-256 of the ID number, hex. Equal for two
-/// accounts of one person, and no ID number where it is written down.
-pub fn person_key(id_number: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(id_number.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }

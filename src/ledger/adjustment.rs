@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::{AdjustmentId, Money, PersonNo};
+use crate::domain::{AdjustmentId, Money, PersonNo, StaffId};
 
 /// Where an adjustment request stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
@@ -45,14 +45,14 @@ pub struct Adjustment {
     pub amount: Money,
     pub reason: String,
     pub requested_by: String,
-    /// Who requested it as a person (a key derived from their ID number).
-    pub requester_key: Option<String>,
+    /// The requesting staff account (unknown for requests older than staff identities).
+    pub requester_staff_id: Option<StaffId>,
     pub requested_at: DateTime<Utc>,
     /// The last day it may be decided.
     pub expires_on: NaiveDate,
     pub state: AdjustmentState,
     pub decided_by: Option<String>,
-    pub decider_key: Option<String>,
+    pub decider_staff_id: Option<StaffId>,
     pub decided_at: Option<DateTime<Utc>>,
     pub entry_id: Option<i64>,
 }

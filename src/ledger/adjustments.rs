@@ -10,8 +10,10 @@ use super::service::{locked_account_of, refuse_if_frozen};
 use super::store::EntryRow;
 use super::writer::{self, Movement};
 use super::{Adjustment, AdjustmentState, EntryKind, Ledger};
-use crate::domain::{AdjustmentId, Money, PersonNo};
+use crate::auth;
+use crate::domain::{AdjustmentId, Money, PersonNo, StaffId};
 use crate::params;
+use crate::persons;
 use crate::platform::audit::Subject;
 use crate::platform::caller::{Actor, Caller};
 use crate::platform::error::{Error, Result};
@@ -66,12 +68,12 @@ impl Ledger<'_> {
             amount: requested.amount,
             reason: requested.reason.to_owned(),
             requested_by: requested.staff.username,
-            requester_key: Some(requested.staff.key),
+            requester_staff_id: Some(requested.staff.staff_id),
             requested_at: self.clock.now(),
             expires_on: self
                 .calendar
                 .add_working_days(self.clock.today(), self.settings.ledger.adjustment_expiry_working_days),
-            decider_key: None,
+            decider_staff_id: None,
             state: AdjustmentState::Pending,
             decided_by: None,
             decided_at: None,
@@ -149,38 +151,39 @@ impl Ledger<'_> {
         Ok(AdjustmentOutcome { adjustment: row, entry: None })
     }
 
-    /// A pending, unexpired request another person than its requester may decide.
+    /// A pending, unexpired request another person than its requester may decide. The person
+    /// is locked before the request, in the order a transfer out takes them, so the two never
+    /// deadlock.
     async fn pending_for_decision(
         &self,
         conn: &mut PgConnection,
         id: AdjustmentId,
         decider: &Staffer,
     ) -> Result<Adjustment> {
-        let row = store::find_for_update(conn, id)
-            .await?
-            .ok_or(Error::not_found("account.adjustment_not_found", "no account adjustment has this id"))?;
-        // Four eyes are two people: the same person under another account is refused too.
-        if row.requester_key.as_deref() == Some(decider.key.as_str()) || row.requested_by == decider.username {
+        let not_found = || Error::not_found("account.adjustment_not_found", "no account adjustment has this id");
+        let person_no = store::find(conn, id).await?.ok_or_else(not_found)?.person_no;
+        persons::lock(conn, &person_no).await?;
+        let row = store::find_for_update(conn, id).await?.ok_or_else(not_found)?;
+        if self.same_person(conn, &row, decider).await? {
             return Err(Error::forbidden(
                 "account.self_approval",
                 "four eyes: the person who requested this adjustment cannot also decide it",
             ));
         }
-        if row.state != AdjustmentState::Pending {
-            return Err(Error::conflict(
-                "account.adjustment_decided",
-                format!("this adjustment is already {}", row.state.as_str()),
-                params! { "state" => row.state.as_str() },
-            ));
-        }
-        if self.clock.today() > row.expires_on {
-            return Err(Error::conflict(
-                "account.adjustment_expired",
-                format!("this adjustment expired after {}; request it again", row.expires_on),
-                params! { "expires_on" => row.expires_on.to_string() },
-            ));
-        }
+        refuse_unless_open(&row, self.clock.today())?;
         Ok(row)
+    }
+
+    /// Whether the decider is the requester: the same account, or another account of the same
+    /// person.
+    async fn same_person(&self, conn: &mut PgConnection, row: &Adjustment, decider: &Staffer) -> Result<bool> {
+        if row.requested_by == decider.username {
+            return Ok(true);
+        }
+        match row.requester_staff_id {
+            Some(requester) => auth::same_person(conn, requester, decider.staff_id).await,
+            None => Ok(false),
+        }
     }
 
     /// Voids the person's pending adjustments (their account is leaving with a transfer out),
@@ -192,7 +195,7 @@ impl Ledger<'_> {
         person_no: &PersonNo,
     ) -> Result<u64> {
         let closing =
-            store::Closing { state: AdjustmentState::Voided, by: "transfer_out", actor, at: self.clock.now() };
+            store::Closing { state: AdjustmentState::Voided, by: "system:transfer_out", actor, at: self.clock.now() };
         Ok(store::close_pending_of(conn, person_no, &closing).await?)
     }
 
@@ -202,13 +205,32 @@ impl Ledger<'_> {
         let actor = Actor::system("adjustment_expiry");
         let closing = store::Closing {
             state: AdjustmentState::Expired,
-            by: "adjustment_expiry",
+            by: "system:adjustment_expiry",
             actor: &actor,
             at: self.clock.now(),
         };
         let mut conn = self.pool.acquire().await?;
         Ok(store::close_expired(&mut conn, self.clock.today(), &closing).await?)
     }
+}
+
+/// Refuses a request that is no longer pending, or is past its last day.
+fn refuse_unless_open(row: &Adjustment, today: chrono::NaiveDate) -> Result<()> {
+    if row.state != AdjustmentState::Pending {
+        return Err(Error::conflict(
+            "account.adjustment_decided",
+            format!("this adjustment is already {}", row.state.as_str()),
+            params! { "state" => row.state.as_str() },
+        ));
+    }
+    if today > row.expires_on {
+        return Err(Error::conflict(
+            "account.adjustment_expired",
+            format!("this adjustment expired after {}; request it again", row.expires_on),
+            params! { "expires_on" => row.expires_on.to_string() },
+        ));
+    }
+    Ok(())
 }
 
 /// A parsed adjustment request.
@@ -219,11 +241,11 @@ struct NewAdjustment<'a> {
     staff: Staffer,
 }
 
-/// The staff member who requests or decides: their account, and the key of the person.
+/// The staff member who requests or decides.
 #[derive(Debug, Clone)]
 struct Staffer {
     username: String,
-    key: String,
+    staff_id: StaffId,
 }
 
 /// Adjustments are staff work by a staff member whose person is known (an ID number on
@@ -233,24 +255,24 @@ fn adjusting_staff(caller: &Caller) -> Result<Staffer> {
         .staff
         .as_ref()
         .ok_or_else(|| Error::forbidden("auth.insufficient_scope", "adjustments are made by staff"))?;
-    let key = staff.person_key.clone().ok_or_else(|| {
-        Error::forbidden(
+    if !staff.identified {
+        return Err(Error::forbidden(
             "staff.identity_missing",
             "this staff account has no ID number on record; four-eyes work needs one",
-        )
-    })?;
-    Ok(Staffer { username: staff.username.clone(), key })
+        ));
+    }
+    Ok(Staffer { username: staff.username.clone(), staff_id: staff.staff_id })
 }
 
 impl Staffer {
     fn as_decider(&self) -> store::Decider<'_> {
-        store::Decider { username: &self.username, key: &self.key }
+        store::Decider { username: &self.username, staff_id: self.staff_id }
     }
 }
 
 impl Adjustment {
     fn decide(&mut self, state: AdjustmentState, by: Staffer, at: chrono::DateTime<chrono::Utc>) {
-        (self.state, self.decided_by, self.decider_key, self.decided_at) =
-            (state, Some(by.username), Some(by.key), Some(at));
+        (self.state, self.decided_by, self.decider_staff_id, self.decided_at) =
+            (state, Some(by.username), Some(by.staff_id), Some(at));
     }
 }

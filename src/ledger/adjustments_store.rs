@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
 use super::{Adjustment, AdjustmentState};
-use crate::domain::{AdjustmentId, PersonNo};
+use crate::domain::{AdjustmentId, PersonNo, StaffId};
 use crate::platform::actor_sql::{BindActor, actor_columns};
 use crate::platform::audit;
 use crate::platform::caller::Actor;
@@ -13,7 +13,7 @@ use crate::platform::caller::Actor;
 /// Stores a new pending request.
 pub async fn insert(conn: &mut PgConnection, row: &Adjustment) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO account_adjustments (adjustment_id, person_no, amount, reason, requested_by, requester_key,
+        "INSERT INTO account_adjustments (adjustment_id, person_no, amount, reason, requested_by, requester_staff_id,
                                           requested_at, expires_on, state)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending')",
     )
@@ -22,12 +22,17 @@ pub async fn insert(conn: &mut PgConnection, row: &Adjustment) -> sqlx::Result<(
     .bind(row.amount)
     .bind(&row.reason)
     .bind(&row.requested_by)
-    .bind(&row.requester_key)
+    .bind(row.requester_staff_id)
     .bind(row.requested_at)
     .bind(row.expires_on)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Finds a request.
+pub async fn find(conn: &mut PgConnection, id: AdjustmentId) -> sqlx::Result<Option<Adjustment>> {
+    sqlx::query_as("SELECT * FROM account_adjustments WHERE adjustment_id = $1").bind(id).fetch_optional(conn).await
 }
 
 /// Finds and locks a request.
@@ -38,11 +43,11 @@ pub async fn find_for_update(conn: &mut PgConnection, id: AdjustmentId) -> sqlx:
         .await
 }
 
-/// Who decides a request: the staff account and the person's key.
+/// Who decides a request: the staff account.
 #[derive(Debug, Clone, Copy)]
 pub struct Decider<'a> {
     pub username: &'a str,
-    pub key: &'a str,
+    pub staff_id: StaffId,
 }
 
 /// Records the decision (and, for an approval, the ledger entry it posted) on a request that is
@@ -56,13 +61,13 @@ pub async fn decide(
     entry_id: Option<i64>,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE account_adjustments SET state = $2, decided_by = $3, decider_key = $4, decided_at = $5, entry_id = $6
+        "UPDATE account_adjustments SET state = $2, decided_by = $3, decider_staff_id = $4, decided_at = $5, entry_id = $6
           WHERE adjustment_id = $1 AND state = 'pending'",
     )
     .bind(id)
     .bind(state)
     .bind(by.username)
-    .bind(by.key)
+    .bind(by.staff_id)
     .bind(at)
     .bind(entry_id)
     .execute(conn)
@@ -74,7 +79,8 @@ pub async fn decide(
 #[derive(Debug)]
 pub struct Closing<'a> {
     pub state: AdjustmentState,
-    /// What closed them (`adjustment_expiry`, `transfer_out`), recorded as the decider.
+    /// What closed them (`system:adjustment_expiry`, `system:transfer_out`), recorded as the
+    /// decider; no username has a colon, so it is never a staff user.
     pub by: &'a str,
     pub actor: &'a Actor,
     pub at: DateTime<Utc>,

@@ -124,6 +124,7 @@ const CODES: &[&str] = &[
     "account.adjustment_expired",
     "staff.identity_missing",
     "staff.id_number_taken",
+    "staff.identity_fixed",
     "account.adjustment_not_found",
     "account.adjustment_decided",
     "account.adjustment",

@@ -54,3 +54,27 @@ pub async fn set_login_state(
         .await?;
     Ok(())
 }
+
+/// Whether two staff accounts belong to one person (the same ID number on record).
+pub async fn same_person(conn: &mut PgConnection, a: StaffId, b: StaffId) -> sqlx::Result<bool> {
+    let same: Option<bool> = sqlx::query_scalar(
+        "SELECT x.id_number = y.id_number FROM staff_users x, staff_users y WHERE x.staff_id = $1 AND y.staff_id = $2",
+    )
+    .bind(a)
+    .bind(b)
+    .fetch_optional(conn)
+    .await?
+    .flatten();
+    Ok(same.unwrap_or(false))
+}
+
+/// Records the ID number of an account that has none yet; `false` if there is no such account
+/// or it already names its person.
+pub async fn set_id_number(conn: &mut PgConnection, username: &str, id_number: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE staff_users SET id_number = $2 WHERE username = $1 AND id_number IS NULL")
+        .bind(username)
+        .bind(id_number)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -26,7 +26,7 @@ pub struct TokenGrant {
     pub staff_id: Option<StaffId>,
     pub staff_username: Option<String>,
     pub staff_role: Option<String>,
-    pub staff_id_number: Option<String>,
+    pub staff_identified: Option<bool>,
 }
 
 /// Stores a token.
@@ -54,7 +54,7 @@ pub async fn find_live(
 ) -> sqlx::Result<Option<TokenGrant>> {
     sqlx::query_as(
         "SELECT t.client_id, c.kind AS client_kind, c.bank_code, c.institution_code, t.scopes, t.staff_id,
-                s.username AS staff_username, s.role AS staff_role, s.id_number AS staff_id_number
+                s.username AS staff_username, s.role AS staff_role, s.id_number IS NOT NULL AS staff_identified
            FROM access_tokens t
            JOIN clients c ON c.client_id = t.client_id
            LEFT JOIN staff_users s ON s.staff_id = t.staff_id

@@ -12,9 +12,9 @@ pub struct StaffIdentity {
     pub staff_id: StaffId,
     pub username: String,
     pub role: Role,
-    /// The person behind the account (SHA-256 of their ID number, hex), so rules that need two
-    /// people compare people, not accounts. `None` for accounts made before ID numbers were kept.
-    pub person_key: Option<String>,
+    /// Whether the account names its person (an ID number on record), which four-eyes work
+    /// needs; accounts made before ID numbers were kept may lack one.
+    pub identified: bool,
 }
 
 /// The holder of a valid bearer token: always a client (the channel), and for staff sessions

@@ -247,6 +247,11 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
         "该工作人员账号未登记身份证号码，不能办理双人复核业务",
         "This staff account has no ID number on record for four-eyes work",
     ),
+    (
+        "staff.identity_fixed",
+        "找不到该工作人员账号，或其身份证号码已登记（登记后不可更改）",
+        "No such staff account, or its ID number is already on record (it never changes)",
+    ),
     ("staff.id_number_taken", "此人已有工作人员账号", "This person already has a staff account"),
     ("account.resident_has_none", "居民医保没有个人账户", "Resident insurance (390) has no personal account"),
     ("account.insufficient_balance", "个人账户余额不足", "The personal account balance does not cover this"),

@@ -194,14 +194,19 @@ impl TestApp {
         Auth::new(&self.core).create_staff(&Actor::system("test"), username, role, id_number, password).await.unwrap();
     }
 
-    /// A staff session token for a new staff user with `role`, logged in through a hall client.
-    pub async fn staff_token(&self, role: Role) -> String {
+    /// A staff session token for the existing staff user `username`.
+    pub async fn staff_token_for(&self, username: &str) -> String {
         let hall = self.client_token(ClientKind::ServiceHall).await;
-        let username = self.create_staff(role).await;
         let response =
             self.post("/v1/staff/sessions", &hall, json!({ "username": username, "password": STAFF_PASSWORD })).await;
         assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
         response.body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// A staff session token for a new staff user with `role`, logged in through a hall client.
+    pub async fn staff_token(&self, role: Role) -> String {
+        let username = self.create_staff(role).await;
+        self.staff_token_for(&username).await
     }
 
     /// Enrols a valid employee and returns the response body.
