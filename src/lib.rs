@@ -8,7 +8,7 @@
 //! ```text
 //! domain ← platform ← every capability             (arrows point at what is used)
 //! registries ← auth ← cards → persons, registries
-//! persons ← ledger ← contributions ← enrolment → persons, ledger
+//! persons, auth ← ledger ← contributions ← enrolment → persons, ledger
 //! ```
 //!
 //! `tests/api/architecture.rs` keeps it so: no cycles, one writer per table of record.

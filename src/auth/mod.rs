@@ -1,5 +1,6 @@
-//! Authentication and authorisation: API clients (OAuth2 client credentials), staff users and
-//! their sessions, bearer tokens, and the scope matrix.
+//! Authentication: API clients (OAuth2 client credentials), staff users and their sessions,
+//! bearer tokens, and the caller extractor that admits a request by the scope table. The scope
+//! vocabulary and matrices themselves are in `platform::caller`.
 
 mod clients;
 mod extract;

@@ -1,5 +1,5 @@
 //! Cards: issuance, reading, activation, loss reports, replacement, fulfilment, freeze and the
-//! history. The card password lives in `card_password`.
+//! history over HTTP. The card password's routes are in `password_routes`.
 
 use super::Cards;
 use axum::extract::State;

@@ -1,6 +1,6 @@
-//! Cards: issuance, activation, loss, replacement, freeze and the card password. Every change
-//! of state goes through [`Services::move_card`], which asks the lifecycle table in
-//! `domain::card` and writes the history and audit rows.
+//! The card operations: issuance, activation, loss, replacement, freeze and the card password.
+//! Every change of state goes through `move_card`, which asks the lifecycle table
+//! ([`super::next_card_state`]) and writes the history row (through `history`) and the audit row.
 
 mod activation;
 mod issue;

@@ -7,7 +7,7 @@ use super::Enrolments;
 use crate::contributions::Contributions;
 use crate::domain::{CreditCode, IdNumber, InsuranceType, Money, PersonName, PersonNo, Phone, RegionCode};
 use crate::ledger::Ledger;
-use crate::persons::{Arrival, Disclosure, InsuredStatus, PersonRecord, PersonRow, Persons};
+use crate::persons::{Disclosure, InsuredStatus, Joining, PersonRecord, PersonRow, Persons};
 use crate::platform::audit::Subject;
 use crate::platform::caller::Caller;
 use crate::platform::error::{Error, Result};
@@ -52,7 +52,7 @@ impl Enrolments<'_> {
             None => ("enrolment", "enrolment at the service hall"),
         };
         let other_region = enrolment.transferred_in_from.as_ref().map(RegionCode::as_str);
-        persons.record_enrolment(&mut tx, &actor, &row, Arrival { reason_code, reason, other_region }).await?;
+        persons.record_enrolment(&mut tx, &actor, &row, Joining { reason_code, reason, other_region }).await?;
         Contributions::new(self).open_schedule(&mut tx, &row).await?;
         if let Some(source) = &enrolment.transferred_in_from {
             Ledger::new(self)

@@ -12,7 +12,7 @@ mod store;
 
 pub use history::StatusEntryRow;
 pub use routes::{EmployerBody, PersonResponse, TransitionResponse, parse_money_field, parse_person_no, router};
-pub use service::{Arrival, Disclosure, PersonRecord, get, lock, refuse_if_transferred_out};
+pub use service::{Disclosure, Joining, PersonRecord, get, lock, refuse_if_transferred_out};
 pub use status::StatusRequest;
 pub use status_rules::{InsuredStatus, RegionRole, StatusChange, StatusRule, TransitionInitiator};
 pub use store::{BulkChange, PersonRow, bulk_change, set_contribution_base};

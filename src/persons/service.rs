@@ -84,7 +84,7 @@ pub fn refuse_if_transferred_out(status: InsuredStatus) -> Result<()> {
 
 /// The first row of a person's history: how they came to be insured here.
 #[derive(Debug, Clone, Copy)]
-pub struct Arrival<'a> {
+pub struct Joining<'a> {
     /// `enrolment` or `transfer_in`.
     pub reason_code: &'a str,
     pub reason: &'a str,
@@ -100,7 +100,7 @@ impl Persons<'_> {
         conn: &mut sqlx::PgConnection,
         actor: &Actor,
         row: &PersonRow,
-        arrival: Arrival<'_>,
+        joining: Joining<'_>,
     ) -> Result<()> {
         store::insert(conn, row).await.on_constraint("persons_id_number_key", || {
             Error::conflict("person.id_number_taken", "a person with this ID number is already enrolled", params! {})
@@ -109,9 +109,9 @@ impl Persons<'_> {
             person_no: &row.person_no,
             from: None,
             to: InsuredStatus::Normal,
-            reason_code: arrival.reason_code,
-            reason: arrival.reason,
-            other_region: arrival.other_region,
+            reason_code: joining.reason_code,
+            reason: joining.reason,
+            other_region: joining.other_region,
             actor,
             at: row.enrolled_at,
             effective_date: self.clock.today(),

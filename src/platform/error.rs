@@ -1,5 +1,5 @@
 //! The one error type of the crate. Services return it; the HTTP layer turns it into an
-//! `application/problem+json` response (see `http::problem`). Every variant but `Internal`
+//! `application/problem+json` response (see `platform::http::problem`). Every variant but `Internal`
 //! carries a stable `code` that clients may branch on.
 
 use serde_json::{Map, Value};

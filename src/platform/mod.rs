@@ -1,7 +1,8 @@
 //! Shared plumbing every capability uses and none owns: errors and problem+json, extractors and
 //! paging, the caller context, the idempotent operation, the audit writer, the database, the
-//! clock, the working-day calendar, configuration and telemetry. Nothing here knows a
-//! capability; the capabilities (`persons`, `cards`, `ledger`, …) build on it.
+//! clock, the working-day calendar, configuration and telemetry. No code here calls a
+//! capability (the capabilities — `persons`, `cards`, `ledger`, … — build on it); only its
+//! tables name them: the scope each route needs, and the message of each problem code.
 
 pub mod actor_sql;
 pub mod audit;

@@ -66,3 +66,23 @@ async fn every_authenticated_operation_is_in_the_scope_table_and_the_table_names
         assert!(documented.contains(&listed), "{method} {route} is in the scope table but not documented");
     }
 }
+
+#[tokio::test]
+async fn the_documented_scopes_of_each_operation_are_the_scope_tables() {
+    let app = TestApp::spawn().await;
+    let doc = app.send(Method::GET, "/openapi.json", None, None).await.body;
+    for (method, route) in operations::listed() {
+        // Scopes any one of which admits are documented as alternative security requirements.
+        let operation = &doc["paths"][route][method.as_str().to_lowercase()];
+        let alternatives = operation["security"].as_array().unwrap_or_else(|| panic!("{method} {route}: no security"));
+        let mut documented: Vec<&str> = alternatives
+            .iter()
+            .flat_map(|alternative| alternative["bearer"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()))
+            .collect();
+        let mut table: Vec<&str> =
+            operations::admitting_scopes(method, route).unwrap().iter().map(|s| s.as_str()).collect();
+        documented.sort_unstable();
+        table.sort_unstable();
+        assert_eq!(documented, table, "{method} {route}: the OpenAPI document and the scope table disagree");
+    }
+}

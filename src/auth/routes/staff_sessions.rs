@@ -45,7 +45,7 @@ pub struct StaffSessionResponse {
 
 /// Log a staff user in (needs a hall client's token with `staff_sessions:open`).
 #[utoipa::path(
-    post, path = "/v1/staff/sessions", tag = "auth", security(("bearer" = [])),
+    post, path = "/v1/staff/sessions", tag = "auth", security(("bearer" = ["staff_sessions:open"])),
     request_body = LoginRequest,
     responses(
         (status = 201, description = "Logged in", body = StaffSessionResponse),

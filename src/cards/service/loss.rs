@@ -85,7 +85,7 @@ impl Cards<'_> {
         let due = store::lock_lapsing(&mut tx, today).await?;
         let reason = "temporary loss not made formal in time";
         for mut card in due.iter().cloned() {
-            let details = json!({ "today": today });
+            let details = json!({ "person_no": card.person_no, "today": today });
             self.move_card(&mut tx, &actor, &mut card, CardAction::LapseTemporaryLoss, reason, details).await?;
         }
         tx.commit().await?;

@@ -18,8 +18,9 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// The context of `principal` in the request `request_id`.
-    pub fn new(principal: Principal, request_id: Option<String>) -> Self {
+    /// The context of `principal` in the request `request_id`. Only the extractor that has
+    /// admitted the request by the scope table makes one.
+    pub(crate) fn new(principal: Principal, request_id: Option<String>) -> Self {
         let actor = principal.actor(request_id);
         Self { principal, actor }
     }
