@@ -4,7 +4,8 @@ use super::Auth;
 use serde_json::json;
 
 use crate::auth::store::clients::{self as store, ClientRow};
-use crate::auth::token::{CLIENT_SECRET_PREFIX, PlainSecret, to_hex};
+use crate::auth::token::{CLIENT_SECRET_PREFIX, PlainSecret};
+use crate::domain::ClientId;
 use crate::platform::caller::{Actor, ClientKind};
 use crate::platform::error::{Error, Result};
 use crate::registries::{banks, institutions};
@@ -12,7 +13,7 @@ use crate::registries::{banks, institutions};
 /// A registered client with its secret, shown this one time only.
 #[derive(Debug)]
 pub struct RegisteredClient {
-    pub client_id: String,
+    pub client_id: ClientId,
     pub client_secret: PlainSecret,
     pub kind: ClientKind,
     pub name: String,
@@ -41,7 +42,7 @@ impl Auth<'_> {
             return Err(Error::invalid_field("client.name", "name", "a client name has 1 to 100 characters"));
         }
         let secret = PlainSecret::generate(CLIENT_SECRET_PREFIX);
-        let client_id = format!("mc_{}", &to_hex(&uuid::Uuid::new_v4().into_bytes())[..20]);
+        let client_id = ClientId::generate();
         let row = ClientRow {
             client_id: client_id.clone(),
             name: name.to_owned(),
@@ -55,7 +56,7 @@ impl Auth<'_> {
         let mut tx = self.pool.begin().await?;
         self.check_binding_exists(&mut tx, binding).await?;
         store::insert(&mut tx, &row).await?;
-        let subject = crate::platform::audit::Subject { kind: "client", id: &client_id };
+        let subject = crate::platform::audit::Subject { kind: "client", id: client_id.as_str() };
         self.audit(&mut tx, actor, "client.register", Some(subject), json!({ "kind": kind.as_str(), "name": name }))
             .await?;
         tx.commit().await?;

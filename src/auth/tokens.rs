@@ -1,7 +1,7 @@
 //! Issuing, checking and revoking bearer tokens.
 
 use super::Auth;
-use crate::domain::StaffId;
+use crate::domain::{ClientId, StaffId};
 use chrono::Duration;
 
 use crate::auth::store::{clients, tokens};
@@ -54,7 +54,7 @@ impl Auth<'_> {
     pub(crate) async fn store_token(
         &self,
         conn: &mut sqlx::PgConnection,
-        client_id: &str,
+        client_id: &ClientId,
         staff_id: Option<StaffId>,
         scopes: Vec<Scope>,
         ttl_secs: i64,

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::{Money, PaymentId, PersonNo};
+use crate::domain::{ClientId, Money, PaymentId, PersonNo};
 use crate::platform::caller::ClientKind;
 
 /// Declares a text-stored enum with its wire and stored names (one list, so they cannot drift).
@@ -96,7 +96,7 @@ pub struct Payment {
     pub paid_at: DateTime<Utc>,
     pub channel: PaymentChannel,
     pub reference: String,
-    pub client_id: String,
+    pub client_id: ClientId,
     pub state: PaymentState,
     pub arrived_at: Option<DateTime<Utc>>,
     pub arrival_kind: Option<ArrivalKind>,

@@ -43,3 +43,28 @@ uuid_id! {
     /// A staff user.
     StaffId;
 }
+
+/// An API client (a channel): `mc_` and 20 hex digits, shown to the client once at registration.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
+#[serde(transparent)]
+#[sqlx(transparent)]
+pub struct ClientId(String);
+
+impl ClientId {
+    /// A new random client id.
+    pub fn generate() -> Self {
+        let hex: String = Uuid::new_v4().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        Self(format!("mc_{}", &hex[..20]))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ClientId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}

@@ -3,10 +3,12 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
+use crate::domain::ClientId;
+
 /// A stored API client.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ClientRow {
-    pub client_id: String,
+    pub client_id: ClientId,
     pub name: String,
     pub kind: String,
     pub secret_hash: Vec<u8>,

@@ -1,6 +1,6 @@
 //! The `access_tokens` table.
 
-use crate::domain::StaffId;
+use crate::domain::{ClientId, StaffId};
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
@@ -8,7 +8,7 @@ use sqlx::PgConnection;
 #[derive(Debug)]
 pub struct NewToken<'a> {
     pub token_hash: &'a [u8],
-    pub client_id: &'a str,
+    pub client_id: &'a ClientId,
     pub staff_id: Option<StaffId>,
     pub scopes: Vec<String>,
     pub issued_at: DateTime<Utc>,
@@ -18,7 +18,7 @@ pub struct NewToken<'a> {
 /// A live token with what it takes to build the principal.
 #[derive(Debug, sqlx::FromRow)]
 pub struct TokenGrant {
-    pub client_id: String,
+    pub client_id: ClientId,
     pub client_kind: String,
     pub bank_code: Option<String>,
     pub institution_code: Option<String>,

@@ -1,7 +1,7 @@
 //! Who is calling: the authenticated principal behind a bearer token, and the actor recorded in
 //! histories and the audit log.
 
-use crate::domain::StaffId;
+use crate::domain::{ClientId, StaffId};
 
 use super::{ClientKind, Role, Scope};
 use crate::platform::error::{Error, Result};
@@ -21,7 +21,7 @@ pub struct StaffIdentity {
 /// also the staff user.
 #[derive(Debug, Clone)]
 pub struct Principal {
-    pub client_id: String,
+    pub client_id: ClientId,
     pub client_kind: ClientKind,
     pub staff: Option<StaffIdentity>,
     pub scopes: Vec<Scope>,
@@ -60,12 +60,12 @@ impl Principal {
     pub fn actor(&self, request_id: Option<String>) -> Actor {
         let (kind, id) = match &self.staff {
             Some(staff) => (ActorKind::Staff, staff.username.clone()),
-            None => (ActorKind::Client, self.client_id.clone()),
+            None => (ActorKind::Client, self.client_id.to_string()),
         };
         Actor {
             kind,
             id,
-            client_id: Some(self.client_id.clone()),
+            client_id: Some(self.client_id.to_string()),
             channel: self.client_kind.as_str().to_owned(),
             request_id,
         }

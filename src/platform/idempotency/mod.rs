@@ -102,6 +102,6 @@ impl Core {
 fn key_owner(principal: &Principal) -> String {
     match &principal.staff {
         Some(staff) => format!("{}/{}", principal.client_id, staff.staff_id),
-        None => principal.client_id.clone(),
+        None => principal.client_id.to_string(),
     }
 }

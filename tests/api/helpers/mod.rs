@@ -145,7 +145,7 @@ impl TestApp {
             .register_client(&Actor::system("test"), kind, "test channel", &binding)
             .await
             .unwrap();
-        (client.client_id, client.client_secret.expose().to_owned())
+        (client.client_id.to_string(), client.client_secret.expose().to_owned())
     }
 
     /// A new institution, offering activation or not; returns its code.
