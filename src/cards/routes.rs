@@ -16,7 +16,7 @@ use crate::cards::CardState;
 use crate::cards::history::CardTransitionRow;
 use crate::cards::store::CardRow;
 use crate::cards::{Activation, AgentInfo, LossKind, PresentedIdentity, ReplacementReason};
-use crate::domain::{CardNo, ProofKind, Relationship};
+use crate::domain::{BranchCode, CardNo, ProofKind, Relationship};
 use crate::persons::parse_person_no;
 use crate::platform::caller::Caller;
 use crate::platform::error::Error;
@@ -341,7 +341,14 @@ async fn activate(
     let activation = Activation {
         holder: PresentedIdentity { id_number: body.id_number, name: body.name },
         password: body.password,
-        branch_code: body.branch_code.map(|b| b.trim().to_owned()),
+        branch_code: body
+            .branch_code
+            .map(|b| {
+                BranchCode::parse(&b).ok_or_else(|| {
+                    Error::invalid_field("card.branch_code", "branch_code", "1 to 20 letters, digits or '-'")
+                })
+            })
+            .transpose()?,
         agent: body.agent.map(|a| AgentInfo {
             id_number: a.id_number,
             name: a.name,

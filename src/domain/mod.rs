@@ -2,6 +2,7 @@
 //! services only ever see well-formed data.
 
 mod agent;
+mod branch_code;
 mod card_no;
 mod card_password;
 mod credit_code;
@@ -16,6 +17,7 @@ mod phone;
 mod region;
 
 pub use agent::{MINOR_AGE, ProofKind, Relationship};
+pub use branch_code::BranchCode;
 pub use card_no::CardNo;
 pub use card_password::{CardPassword, CardPasswordError};
 pub use credit_code::{CreditCode, CreditCodeError, with_check_character};

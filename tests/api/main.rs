@@ -20,3 +20,4 @@ mod ledger_writer;
 mod persons;
 mod problems;
 mod status_transitions;
+mod text_inputs;

@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 
 use crate::platform::caller::Caller;
 use crate::platform::error::Error;
-use crate::platform::http::AppState;
+use crate::platform::http::{AppState, body};
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -94,8 +94,12 @@ fn parse_token_request(headers: &HeaderMap, body: &[u8]) -> Result<TokenRequest,
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     let parsed = match mime.as_str() {
-        "application/x-www-form-urlencoded" => serde_urlencoded::from_bytes(body).map_err(|e| e.to_string()),
-        "application/json" => serde_json::from_slice(body).map_err(|e| e.to_string()),
+        "application/x-www-form-urlencoded" => {
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+            body::check_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+            serde_urlencoded::from_bytes(body).map_err(|e| e.to_string())
+        }
+        "application/json" => return body::json_object(body, false).map(|(_, request)| request).map_err(as_oauth),
         _ => {
             return Err(Error::Malformed {
                 code: "request.unsupported_media_type",
@@ -104,6 +108,15 @@ fn parse_token_request(headers: &HeaderMap, body: &[u8]) -> Result<TokenRequest,
         }
     };
     parsed.map_err(|detail| Error::Malformed { code: "oauth.invalid_request", detail })
+}
+
+/// A body that is not a token request is an RFC 6749 `invalid_request`; refused text stays as
+/// it is.
+fn as_oauth(err: Error) -> Error {
+    match err {
+        Error::Invalid { code: "request.control_character" | "request.text_too_long", .. } => err,
+        other => Error::Malformed { code: "oauth.invalid_request", detail: other.to_string() },
+    }
 }
 
 /// The client's id and secret, from HTTP Basic or the body (one way only).

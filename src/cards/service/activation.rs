@@ -10,7 +10,7 @@ use super::{PresentedIdentity, check_identity, check_issuing_bank, ensure_step, 
 use crate::auth::password;
 use crate::cards::CardAction;
 use crate::cards::store::{self as store, CardRow};
-use crate::domain::{CardNo, CardPassword, IdNumber, MINOR_AGE, PersonName, ProofKind, Relationship};
+use crate::domain::{BranchCode, CardNo, CardPassword, IdNumber, MINOR_AGE, PersonName, ProofKind, Relationship};
 use crate::params;
 use crate::persons::PersonRow;
 use crate::persons::refuse_if_transferred_out;
@@ -33,7 +33,7 @@ pub struct Activation {
     pub holder: PresentedIdentity,
     pub password: SecretString,
     /// The bank branch (required when a bank activates).
-    pub branch_code: Option<String>,
+    pub branch_code: Option<BranchCode>,
     pub agent: Option<AgentInfo>,
 }
 
@@ -45,7 +45,7 @@ impl Cards<'_> {
         let mut tx = self.pool.begin().await?;
         let mut card = load_for_update(&mut tx, card_no).await?;
         ensure_step(&card, CardAction::Activate)?;
-        self.check_channel_may_activate(&mut tx, caller, &card, activation.branch_code.as_deref()).await?;
+        self.check_channel_may_activate(&mut tx, caller, &card, activation.branch_code.as_ref()).await?;
         check_collected(&card)?;
         let holder = holder_of(&mut tx, &card).await?;
         refuse_if_transferred_out(holder.status)?;
@@ -60,7 +60,7 @@ impl Cards<'_> {
         card.activated_at = Some(self.clock.now());
         card.usable_from = Some(self.activation_effective_at(&mut tx, caller, &card).await?);
         card.activation_channel = Some(caller.client_kind.as_str().to_owned());
-        card.activation_branch = activation.branch_code;
+        card.activation_branch = activation.branch_code.map(|b| b.as_str().to_owned());
         card.password_hash = Some(hash);
         card.password_failures = 0;
         store::record_activation(&mut tx, &card).await?;
@@ -73,19 +73,16 @@ impl Cards<'_> {
         conn: &mut sqlx::PgConnection,
         caller: &Caller,
         card: &CardRow,
-        branch_code: Option<&str>,
+        branch_code: Option<&BranchCode>,
     ) -> Result<()> {
         match caller.client_kind {
             ClientKind::Bank => {
                 check_issuing_bank(caller, &card.bank_code)?;
-                let branch_ok = branch_code.is_some_and(|b| {
-                    (1..=20).contains(&b.len()) && b.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
-                });
-                if !branch_ok {
+                if branch_code.is_none() {
                     return Err(Error::invalid_field(
                         "card.branch_required",
                         "branch_code",
-                        "a bank names its branch (1–20 letters, digits, '-')",
+                        "a bank names the branch where the card is activated (branch_code)",
                     ));
                 }
             }

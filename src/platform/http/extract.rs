@@ -2,21 +2,32 @@
 //! bodies (plain and idempotent), path and query values.
 
 use axum::body::Bytes;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::body;
 use crate::platform::error::Error;
 use crate::platform::idempotency::{IdempotentRequest, Outcome};
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-/// A JSON body; unknown fields are refused where the type says `deny_unknown_fields`.
-#[derive(Debug, Clone, Copy, Default, FromRequest)]
-#[from_request(via(axum::Json), rejection(Error))]
+/// A JSON body: one object, read by [`body::json_object`]; unknown fields are refused where the
+/// type says `deny_unknown_fields`.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = Error;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = json_bytes(request, state).await?;
+        let (_, body) = body::json_object(&bytes, false)?;
+        Ok(Self(body))
+    }
+}
 
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {
@@ -24,25 +35,44 @@ impl<T: serde::Serialize> IntoResponse for Json<T> {
     }
 }
 
-impl From<JsonRejection> for Error {
-    fn from(rejection: JsonRejection) -> Self {
-        match rejection {
-            JsonRejection::JsonDataError(err) => {
-                Error::Invalid { code: "request.invalid_body", detail: err.body_text(), params: Default::default() }
-            }
-            JsonRejection::MissingJsonContentType(_) => Error::Malformed {
-                code: "request.unsupported_media_type",
-                detail: "send the body as application/json".into(),
-            },
-            other => Error::Malformed { code: "request.malformed_json", detail: other.body_text() },
-        }
+/// The body bytes of a JSON request; any other media type is refused (an empty body has none).
+async fn json_bytes<S: Send + Sync>(request: axum::extract::Request, state: &S) -> Result<Bytes, Error> {
+    let is_json = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("application/json"));
+    let bytes = Bytes::from_request(request, state)
+        .await
+        .map_err(|e| Error::Malformed { code: "request.malformed_json", detail: e.body_text() })?;
+    if !bytes.is_empty() && !is_json {
+        return Err(Error::Malformed {
+            code: "request.unsupported_media_type",
+            detail: "send application/json".into(),
+        });
     }
+    Ok(bytes)
 }
 
-/// Path parameters.
-#[derive(Debug, FromRequestParts)]
-#[from_request(via(axum::extract::Path), rejection(Error))]
+/// Path parameters; an encoded control character (`%00`…`%1F`, `%7F`) is refused before they
+/// are read.
+#[derive(Debug)]
 pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if has_encoded_control(parts.uri.path()) {
+            return Err(Error::Malformed {
+                code: "request.bad_path",
+                detail: "the path has a control character".into(),
+            });
+        }
+        let axum::extract::Path(value) = axum::extract::Path::<T>::from_request_parts(parts, state).await?;
+        Ok(Self(value))
+    }
+}
 
 impl From<PathRejection> for Error {
     fn from(rejection: PathRejection) -> Self {
@@ -50,15 +80,36 @@ impl From<PathRejection> for Error {
     }
 }
 
-/// Query parameters; unknown ones are refused where the type says `deny_unknown_fields`.
-#[derive(Debug, FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(Error))]
+/// Query parameters, every name and value checked by [`body::check_pairs`]; unknown ones are
+/// refused where the type says `deny_unknown_fields`.
+#[derive(Debug)]
 pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let raw = parts.uri.query().unwrap_or("");
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
+            .map_err(|e| Error::Malformed { code: "request.bad_query", detail: e.to_string() })?;
+        body::check_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+        let axum::extract::Query(value) = axum::extract::Query::<T>::from_request_parts(parts, state).await?;
+        Ok(Self(value))
+    }
+}
 
 impl From<QueryRejection> for Error {
     fn from(rejection: QueryRejection) -> Self {
         Error::Malformed { code: "request.bad_query", detail: rejection.body_text() }
     }
+}
+
+/// Whether a raw (still percent-encoded) path encodes a control character.
+fn has_encoded_control(path: &str) -> bool {
+    path.as_bytes().windows(3).any(|w| {
+        w[0] == b'%'
+            && matches!((w[1], w[2].to_ascii_uppercase()), (b'0' | b'1', b'0'..=b'9' | b'A'..=b'F') | (b'7', b'F'))
+    })
 }
 
 /// A money-moving request: its JSON body, and the `Idempotency-Key` header with a fingerprint
@@ -75,33 +126,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Idempotent<T> {
 
     async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         let key = idempotency_key(request.headers())?;
-        let is_json = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|ct| ct.starts_with("application/json"));
         let line = format!("{} {}", request.method(), request.uri().path());
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|e| Error::Malformed { code: "request.malformed_json", detail: e.body_text() })?;
-        let value: Value = if bytes.is_empty() {
-            Value::Object(Default::default())
-        } else if !is_json {
-            return Err(Error::Malformed {
-                code: "request.unsupported_media_type",
-                detail: "send application/json".into(),
-            });
-        } else {
-            serde_json::from_slice(&bytes)
-                .map_err(|e| Error::Malformed { code: "request.malformed_json", detail: e.to_string() })?
-        };
+        let bytes = json_bytes(request, state).await?;
+        let (value, body) = body::json_object(&bytes, true)?;
         // serde_json's map is ordered by key, so equal bodies print equally.
         let fingerprint = Sha256::digest(format!("{line}\n{value}").as_bytes()).to_vec();
-        let body = serde_json::from_value(value).map_err(|e| Error::Invalid {
-            code: "request.invalid_body",
-            detail: e.to_string(),
-            params: Default::default(),
-        })?;
         Ok(Self { request: IdempotentRequest { key, fingerprint }, body })
     }
 }

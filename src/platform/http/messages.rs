@@ -9,6 +9,8 @@ use crate::platform::error::Params;
 
 /// `(code, Chinese, English)` for every code the service answers with.
 const CATALOGUE: &[(&str, &str, &str)] = &[
+    ("request.control_character", "输入内容含有控制字符", "The text contains a control character"),
+    ("request.text_too_long", "输入内容过长", "The text is too long"),
     ("request.malformed_json", "请求体不是合法的 JSON", "The request body is not valid JSON"),
     (
         "request.invalid_body",
@@ -105,6 +107,7 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
     ("card.usable_card_exists", "该参保人已有一张可使用的医保卡", "The person already has a usable card"),
     ("card.unknown_bank", "发卡银行代码不存在", "No such issuing bank"),
     ("card.not_issuing_bank", "只有该卡的发卡银行可以办理此业务", "Only the card's issuing bank may do this"),
+    ("card.branch_code", "网点代码为 1 至 20 位字母、数字或“-”", "A branch code is 1 to 20 letters, digits or '-'"),
     (
         "card.branch_required",
         "银行办理须填写网点代码（1 至 20 位字母、数字或“-”）",

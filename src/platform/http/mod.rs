@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every capability's routes: the state handlers receive, our own
 //! extractors, problem+json rendering and its message catalogue, paging, health and metrics.
 
+pub mod body;
 pub mod extract;
 pub mod health;
 mod messages;
