@@ -269,7 +269,8 @@ async fn pay(
     Ok(Replayable(StatusCode::CREATED, outcome.map(PaymentView::from)))
 }
 
-/// Confirm a payment arrived (tax bureau): credits the allocation and may end arrears.
+/// Confirm a payment arrived (the tax bureau, or the bank that took it): credits the allocation
+/// and may end arrears.
 #[utoipa::path(
     post, path = "/v1/contribution-payments/{id}/arrival", tag = "contributions",
     security(("bearer" = ["contributions:arrive"])),

@@ -97,6 +97,8 @@ pub struct Payment {
     pub channel: PaymentChannel,
     pub reference: String,
     pub client_id: ClientId,
+    /// The bank that took the payment (none when the tax bureau did).
+    pub bank_code: Option<String>,
     pub state: PaymentState,
     pub arrived_at: Option<DateTime<Utc>>,
     pub arrival_kind: Option<ArrivalKind>,

@@ -112,6 +112,7 @@ const CODES: &[&str] = &[
     "contribution.reference",
     "contribution.channel",
     "contribution.duplicate_reference",
+    "contribution.not_paying_bank",
     "contribution.payment_not_found",
     "contribution.already_arrived",
     "contribution.receipt_no",

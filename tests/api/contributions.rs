@@ -372,7 +372,8 @@ async fn an_arrival_is_refused_twice_and_for_unknown_payments() {
         .await
         .assert_problem(StatusCode::NOT_FOUND, "contribution.payment_not_found");
     app.arrive(&actors.tax, "not-a-uuid", "a4").await.assert_problem(StatusCode::BAD_REQUEST, "request.bad_path");
-    app.arrive(&actors.bank, id, "a5").await.assert_problem(StatusCode::FORBIDDEN, "auth.insufficient_scope");
+    // The bank that took it may confirm arrivals too, but not this one twice.
+    app.arrive(&actors.bank, id, "a5").await.assert_problem(StatusCode::CONFLICT, "contribution.already_arrived");
     assert_eq!(app.balance(&actors.clerk, &person_no).await, ALLOCATION);
 }
 
@@ -641,4 +642,23 @@ async fn contributions_page_by_cursor_within_a_range() {
     app.get(&person_path(&person_no, "/contributions?from=2026-13"), &clerk)
         .await
         .assert_problem(StatusCode::BAD_REQUEST, "request.bad_query");
+}
+
+#[tokio::test]
+async fn the_bank_that_took_a_payment_may_confirm_its_arrival_and_no_other_bank_may() {
+    let app = TestApp::spawn().await;
+    let actors = app.money_actors().await;
+    let person_no = app.enrolled_person_no(&actors.clerk).await;
+    let paid = app.pay(&actors.bank, &person_no, &["2026-11"], "600.00", "bank-arrival").await;
+    let payment_id = paid.body["payment_id"].as_str().unwrap().to_owned();
+    let other_bank = app.bank_token("CCB").await;
+
+    app.arrive(&other_bank, &payment_id, "other-bank")
+        .await
+        .assert_problem(StatusCode::FORBIDDEN, "contribution.not_paying_bank");
+    assert_eq!(app.balance(&actors.clerk, &person_no).await, "0.00");
+    let arrived = app.arrive(&actors.bank, &payment_id, "own-bank").await;
+    assert_eq!(arrived.status, StatusCode::OK, "{}", arrived.text);
+    assert_eq!(arrived.body["state"], "arrived");
+    assert_eq!(app.balance(&actors.clerk, &person_no).await, "120.00");
 }

@@ -16,7 +16,7 @@ use crate::params;
 use crate::persons;
 use crate::persons::InsuredStatus;
 use crate::platform::audit::Subject;
-use crate::platform::caller::Caller;
+use crate::platform::caller::{Caller, ClientKind};
 use crate::platform::clock::china_offset;
 use crate::platform::error::{Error, Result};
 use crate::platform::idempotency::{IdempotentRequest, Outcome};
@@ -84,6 +84,7 @@ impl Contributions<'_> {
         let payment = store::find_for_update(conn, payment_id)
             .await?
             .ok_or(Error::not_found("contribution.payment_not_found", "no contribution payment has this id"))?;
+        check_arriving_client(caller, &payment)?;
         if payment.state == PaymentState::Arrived {
             return Err(Error::conflict(
                 "contribution.already_arrived",
@@ -152,4 +153,15 @@ impl Contributions<'_> {
         }
         Ok(())
     }
+}
+
+/// A bank confirms the arrival only of payments it took; the tax bureau and the hall, of any.
+fn check_arriving_client(caller: &Caller, payment: &Payment) -> Result<()> {
+    if caller.client_kind == ClientKind::Bank && caller.bank_code != payment.bank_code {
+        return Err(Error::forbidden(
+            "contribution.not_paying_bank",
+            "a bank confirms the arrival only of payments it took; this one was taken elsewhere",
+        ));
+    }
+    Ok(())
 }

@@ -78,6 +78,7 @@ impl Contributions<'_> {
             channel: payment.channel,
             reference: payment.reference,
             client_id: caller.client_id.clone(),
+            bank_code: caller.bank_code.clone(),
             state: PaymentState::Paid,
             arrived_at: None,
             arrival_kind: None,

@@ -12,8 +12,8 @@ use crate::platform::caller::Actor;
 pub async fn insert(conn: &mut PgConnection, row: &Payment) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO contribution_payments (payment_id, person_no, periods, amount, paid_at, channel, reference,
-                                            client_id, state, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                                            client_id, bank_code, state, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(row.payment_id)
     .bind(&row.person_no)
@@ -23,6 +23,7 @@ pub async fn insert(conn: &mut PgConnection, row: &Payment) -> sqlx::Result<()> 
     .bind(row.channel)
     .bind(&row.reference)
     .bind(&row.client_id)
+    .bind(&row.bank_code)
     .bind(row.state)
     .bind(row.created_at)
     .execute(conn)

@@ -166,7 +166,9 @@ impl ClientKind {
                 CardsVerifyPassword,
                 StatementsExport,
             ],
-            Self::Bank => &[CardsIssue, CardsActivate, CardsLossFormal, CardsReplace, ContributionsPay],
+            Self::Bank => {
+                &[CardsIssue, CardsActivate, CardsLossFormal, CardsReplace, ContributionsPay, ContributionsArrive]
+            }
             Self::TaxBureau => &[ContributionsPay, ContributionsArrive],
         }
     }

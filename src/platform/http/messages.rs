@@ -198,6 +198,11 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
         "居民医保按年缴费，不适用缴费基数",
         "Residents (390) pay a yearly amount, not from a base",
     ),
+    (
+        "contribution.not_paying_bank",
+        "只有收取该笔缴费的银行可以确认到账",
+        "Only the bank that took the payment confirms its arrival",
+    ),
     ("contribution.periods", "请填写 1 至 120 个不重复的缴费期", "Name 1 to 120 different periods"),
     (
         "contribution.period_format",
