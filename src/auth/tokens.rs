@@ -106,8 +106,30 @@ impl Auth<'_> {
         })
     }
 
+    /// Revokes the client token presented; a staff session is not ended this way.
+    pub async fn revoke_client_token(&self, principal: &Principal) -> Result<()> {
+        if principal.staff.is_some() {
+            return Err(Error::forbidden(
+                "oauth.not_a_client_token",
+                "this is a staff session token; end it with DELETE /v1/staff/sessions/current",
+            ));
+        }
+        self.revoke(principal).await
+    }
+
+    /// Ends the staff session presented; a client token is not revoked this way.
+    pub async fn end_staff_session(&self, principal: &Principal) -> Result<()> {
+        if principal.staff.is_none() {
+            return Err(Error::forbidden(
+                "staff.not_a_session",
+                "this is a client token, not a staff session; revoke it with DELETE /v1/oauth/token",
+            ));
+        }
+        self.revoke(principal).await
+    }
+
     /// Revokes the token the principal presented.
-    pub async fn revoke(&self, principal: &Principal) -> Result<()> {
+    async fn revoke(&self, principal: &Principal) -> Result<()> {
         let mut conn = self.pool.acquire().await?;
         tokens::revoke(&mut conn, &principal.token_hash, self.clock.now()).await?;
         Ok(())

@@ -128,6 +128,21 @@ async fn a_revoked_token_no_longer_works() {
 }
 
 #[tokio::test]
+async fn each_logout_revokes_only_its_own_kind_of_token() {
+    let app = TestApp::spawn().await;
+    let clerk = app.staff_token(Role::Clerk).await;
+    let bank = app.client_token(ClientKind::Bank).await;
+
+    let staff_logout_of_a_client = app.send(Method::DELETE, "/v1/staff/sessions/current", Some(&bank), None).await;
+    staff_logout_of_a_client.assert_problem(StatusCode::FORBIDDEN, "staff.not_a_session");
+    let client_revoke_of_a_session = app.send(Method::DELETE, "/v1/oauth/token", Some(&clerk), None).await;
+    client_revoke_of_a_session.assert_problem(StatusCode::FORBIDDEN, "oauth.not_a_client_token");
+
+    assert_eq!(app.get("/v1/banks", &bank).await.status, StatusCode::OK, "the client token still works");
+    assert_eq!(app.get("/v1/banks", &clerk).await.status, StatusCode::OK, "the staff session still works");
+}
+
+#[tokio::test]
 async fn tokens_are_stored_only_as_hashes() {
     let app = TestApp::spawn().await;
     let clerk = app.staff_token(Role::Clerk).await;

@@ -25,6 +25,8 @@ const CODES: &[&str] = &[
     "auth.invalid_token",
     "auth.insufficient_scope",
     "auth.operation_unlisted",
+    "oauth.not_a_client_token",
+    "staff.not_a_session",
     "oauth.invalid_client",
     "oauth.invalid_scope",
     "oauth.invalid_request",

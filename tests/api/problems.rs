@@ -162,3 +162,18 @@ async fn a_problem_detail_gives_the_specific_reason_not_the_title_again() {
         assert!(!detail.is_empty() && detail != title, "{code}: detail repeats the title: {detail}");
     }
 }
+
+#[tokio::test]
+async fn no_answer_is_cached_or_type_sniffed() {
+    let app = TestApp::spawn().await;
+    let clerk = app.staff_token(Role::Clerk).await;
+    let person_no = app.enrolled_person_no(&clerk).await;
+    for response in [
+        app.get(&format!("/v1/persons/{person_no}"), &clerk).await,
+        app.get("/v1/persons/4101999999999999", &clerk).await,
+        app.send(Method::GET, "/healthz", None, None).await,
+    ] {
+        assert_eq!(response.headers[header::CACHE_CONTROL], "no-store");
+        assert_eq!(response.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    }
+}

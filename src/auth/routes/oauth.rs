@@ -77,16 +77,18 @@ async fn issue_token(State(state): State<AppState>, headers: HeaderMap, body: By
     Ok(response)
 }
 
-/// Revoke the bearer token presented with this request.
+/// Revoke the client token presented with this request, and only a client token (a staff
+/// session ends with `DELETE /v1/staff/sessions/current`).
 #[utoipa::path(
     delete, path = "/v1/oauth/token", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 204, description = "Token revoked"),
         (status = 401, description = "No valid token"),
+        (status = 403, description = "A staff session token, not a client token (`oauth.not_a_client_token`)"),
     )
 )]
 async fn revoke_token(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, Error> {
-    Auth::new(&state.core).revoke(&caller).await?;
+    Auth::new(&state.core).revoke_client_token(&caller).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -73,12 +73,17 @@ async fn login(
     Ok(response)
 }
 
-/// End the current staff session (revokes its token).
+/// End the current staff session: revokes the staff session token presented, and only a staff
+/// session token (a client token is revoked with `DELETE /v1/oauth/token`).
 #[utoipa::path(
     delete, path = "/v1/staff/sessions/current", tag = "auth", security(("bearer" = [])),
-    responses((status = 204, description = "Logged out"), (status = 401, description = "No valid token"))
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 401, description = "No valid token"),
+        (status = 403, description = "A client token, not a staff session (`staff.not_a_session`)"),
+    )
 )]
 async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, Error> {
-    Auth::new(&state.core).revoke(&caller).await?;
+    Auth::new(&state.core).end_staff_session(&caller).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -29,6 +29,12 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
     ("internal", "系统内部错误，请稍后重试", "Internal error; please try again later"),
     ("auth.missing_token", "缺少访问令牌", "A bearer token is required"),
     ("auth.invalid_token", "访问令牌无效或已过期", "The bearer token is invalid, expired or revoked"),
+    (
+        "oauth.not_a_client_token",
+        "这是工作人员会话令牌，请通过退出会话结束",
+        "This is a staff session token, not a client token",
+    ),
+    ("staff.not_a_session", "这是渠道令牌，不是工作人员会话", "This is a client token, not a staff session"),
     ("auth.insufficient_scope", "当前渠道或岗位无权办理此业务", "This channel or role may not do this"),
     ("auth.operation_unlisted", "此业务未对令牌开放", "This operation is not open to tokens"),
     ("oauth.invalid_client", "客户端身份验证失败", "Client authentication failed"),
