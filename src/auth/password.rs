@@ -1,25 +1,51 @@
 //! Password hashing with argon2id, always off the async runtime (a hash costs tens of
-//! milliseconds by design).
+//! milliseconds and ~19 MiB by design), and at most [`AT_ONCE`] at a time: a burst of logins
+//! queues for a while and is then answered 503, instead of taking unbounded memory and CPU.
+
+use std::time::Duration;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
 use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+use crate::platform::error::{Error, Result};
+
+/// How many hashes or verifications run at once.
+pub const AT_ONCE: usize = 4;
+
+/// How long a hash waits for its turn before the request is answered 503.
+const MAX_WAIT: Duration = Duration::from_secs(10);
+
+static TURNS: Semaphore = Semaphore::const_new(AT_ONCE);
+
+/// Waits for a turn to hash, or refuses with 503 when the queue is too long.
+async fn turn() -> Result<SemaphorePermit<'static>> {
+    match tokio::time::timeout(MAX_WAIT, TURNS.acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(Error::unavailable("service.unavailable", "too many password checks at once; retry shortly", 2)),
+    }
+}
 
 /// Hashes a password into a PHC string (`$argon2id$v=19$m=…`).
-pub async fn hash(password: SecretString, params: Params) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || {
+pub async fn hash(password: SecretString, params: Params) -> Result<String> {
+    let _turn = turn().await?;
+    let hashed = tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         hasher(params)
             .hash_password(password.expose_secret().as_bytes(), &salt)
             .map(|h| h.to_string())
             .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
     })
-    .await?
+    .await
+    .map_err(anyhow::Error::from)??;
+    Ok(hashed)
 }
 
 /// Checks a password against a stored PHC string; a malformed stored hash never matches.
-pub async fn verify(password: SecretString, stored: String) -> anyhow::Result<bool> {
-    tokio::task::spawn_blocking(move || {
+pub async fn verify(password: SecretString, stored: String) -> Result<bool> {
+    let _turn = turn().await?;
+    let right = tokio::task::spawn_blocking(move || {
         let Ok(parsed) = PasswordHash::new(&stored) else {
             return false;
         };
@@ -27,7 +53,8 @@ pub async fn verify(password: SecretString, stored: String) -> anyhow::Result<bo
         Argon2::default().verify_password(password.expose_secret().as_bytes(), &parsed).is_ok()
     })
     .await
-    .map_err(Into::into)
+    .map_err(anyhow::Error::from)?;
+    Ok(right)
 }
 
 fn hasher(params: Params) -> Argon2<'static> {

@@ -57,7 +57,6 @@ impl Auth<'_> {
             role: role.as_str().to_owned(),
             id_number: Some(id_number.as_str().to_owned()),
             password_hash,
-            failed_logins: 0,
             locked_until: None,
             created_at: self.clock.now(),
         };
@@ -92,43 +91,54 @@ impl Auth<'_> {
     pub async fn staff_login(&self, caller: &Caller, username: &str, password: SecretString) -> Result<StaffSession> {
         let now = self.clock.now();
         let auth = &self.settings.auth;
-        let mut tx = self.pool.begin().await?;
-        let Some(staff) = store::find_for_login(&mut tx, username.trim()).await? else {
+        // The hash is checked without holding a connection: a burst of logins must not drain
+        // the pool while argon2 runs. The counters are then moved atomically.
+        let staff = store::find_by_username(&mut *self.pool.acquire().await?, username.trim()).await?;
+        let Some(staff) = staff else {
             password::verify(password, password::DUMMY_HASH.to_owned()).await?;
             return Err(Error::unauthenticated("staff.invalid_credentials", "the username or the password is wrong"));
         };
         if let Some(until) = staff.locked_until.filter(|until| *until > now) {
             return Err(staff_locked(until));
         }
-        let actor = caller.actor();
-        let subject = Subject { kind: "staff", id: &staff.username };
-        if !password::verify(password, staff.password_hash.clone()).await? {
-            let failures = staff.failed_logins + 1;
-            let lock =
-                (failures >= auth.staff_max_failed_logins).then(|| now + Duration::seconds(auth.staff_lockout_secs));
-            store::set_login_state(&mut tx, staff.staff_id, if lock.is_some() { 0 } else { failures }, lock).await?;
-            let action = if lock.is_some() { "staff.locked" } else { "staff.login_failed" };
-            self.audit(&mut tx, actor, action, Some(subject), json!({ "failures": failures })).await?;
-            tx.commit().await?;
-            return Err(match lock {
-                Some(until) => staff_locked(until),
-                None => Error::unauthenticated("staff.invalid_credentials", "the username or the password is wrong"),
-            });
+        let right = password::verify(password, staff.password_hash.clone()).await?;
+        let mut tx = self.pool.begin().await?;
+        if !right {
+            return self.count_failed_login(tx, caller, &staff).await;
+        }
+        // A lock set by a concurrent wrong attempt meanwhile still holds.
+        if let Some(until) = store::clear_failures_unless_locked(&mut tx, staff.staff_id, now).await? {
+            return Err(staff_locked(until));
         }
         let role = Role::parse(&staff.role).ok_or_else(|| anyhow::anyhow!("unknown stored role"))?;
-        store::set_login_state(&mut tx, staff.staff_id, 0, None).await?;
-        let token = self
-            .store_token(
-                &mut tx,
-                &caller.client_id,
-                Some(staff.staff_id),
-                role.permissions(),
-                auth.staff_token_ttl_secs,
-            )
-            .await?;
-        self.audit(&mut tx, actor, "staff.login", Some(subject), json!({})).await?;
+        let ttl = auth.staff_token_ttl_secs;
+        let token = self.store_token(&mut tx, &caller.client_id, Some(staff.staff_id), role.permissions(), ttl).await?;
+        let subject = Subject { kind: "staff", id: &staff.username };
+        self.audit(&mut tx, caller.actor(), "staff.login", Some(subject), json!({})).await?;
         tx.commit().await?;
         Ok(StaffSession { token, username: staff.username, role })
+    }
+
+    /// Counts a wrong password; the last allowed one locks the account for a while.
+    async fn count_failed_login(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Postgres>,
+        caller: &Caller,
+        staff: &StaffRow,
+    ) -> Result<StaffSession> {
+        let auth = &self.settings.auth;
+        let lock_until = self.clock.now() + Duration::seconds(auth.staff_lockout_secs);
+        let (failures, locked) =
+            store::count_failure(&mut tx, staff.staff_id, auth.staff_max_failed_logins, lock_until).await?;
+        let action = if locked { "staff.locked" } else { "staff.login_failed" };
+        let subject = Subject { kind: "staff", id: &staff.username };
+        self.audit(&mut tx, caller.actor(), action, Some(subject), json!({ "failures": failures })).await?;
+        tx.commit().await?;
+        Err(if locked {
+            staff_locked(lock_until)
+        } else {
+            Error::unauthenticated("staff.invalid_credentials", "the username or the password is wrong")
+        })
     }
 }
 

@@ -144,29 +144,69 @@ pub async fn set_password(conn: &mut PgConnection, card_no: &CardNo, hash: &str)
     Ok(())
 }
 
-/// Takes one of the limited password attempts, atomically: the counter is raised before the
-/// password is checked, and only while it is below `max`. Returns the counter after the raise
-/// and the hash to check, or `None` when the password is locked (or was never set).
-pub async fn take_password_attempt(
+/// What reserving a password check found.
+#[derive(Debug)]
+pub enum Reservation {
+    /// A slot is reserved: compare against this hash, then settle with [`settle_password_check`].
+    Reserved { hash: String },
+    /// As many wrong passwords in a row as the limit: the password is locked.
+    Locked,
+    /// Every free slot is taken by checks in flight; try again in a moment.
+    Busy,
+    /// The card has no password.
+    NoPassword,
+}
+
+/// Reserves a slot for one password check: confirmed failures plus checks in flight stay under
+/// `max` (checks in flight for over a minute no longer count).
+pub async fn reserve_password_check(
     conn: &mut PgConnection,
     card_no: &CardNo,
     max: i32,
-) -> sqlx::Result<Option<(i32, String)>> {
-    sqlx::query_as(
-        "UPDATE cards SET password_failures = password_failures + 1
-          WHERE card_no = $1 AND password_failures < $2 AND password_hash IS NOT NULL
-          RETURNING password_failures, password_hash",
+    now: DateTime<Utc>,
+) -> sqlx::Result<Reservation> {
+    let reserved: Option<String> = sqlx::query_scalar(
+        "UPDATE cards SET password_checks_in_flight = live.in_flight + 1, password_checks_since = $3
+           FROM (SELECT card_no, CASE WHEN password_checks_since < $3 - interval '1 minute' THEN 0
+                                      ELSE password_checks_in_flight END AS in_flight
+                   FROM cards WHERE card_no = $1) live
+          WHERE cards.card_no = live.card_no AND cards.password_hash IS NOT NULL
+            AND cards.password_failures + live.in_flight < $2
+          RETURNING cards.password_hash",
     )
     .bind(card_no)
     .bind(max)
-    .fetch_optional(conn)
-    .await
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(hash) = reserved {
+        return Ok(Reservation::Reserved { hash });
+    }
+    let state: Option<(i32, bool)> =
+        sqlx::query_as("SELECT password_failures, password_hash IS NOT NULL FROM cards WHERE card_no = $1")
+            .bind(card_no)
+            .fetch_optional(conn)
+            .await?;
+    Ok(match state {
+        Some((_, false)) | None => Reservation::NoPassword,
+        Some((failures, true)) if failures >= max => Reservation::Locked,
+        Some(_) => Reservation::Busy,
+    })
 }
 
-/// Gives back an attempt that turned out right: the counter starts again from zero.
-pub async fn clear_password_failures(conn: &mut PgConnection, card_no: &CardNo) -> sqlx::Result<()> {
-    sqlx::query("UPDATE cards SET password_failures = 0 WHERE card_no = $1").bind(card_no).execute(conn).await?;
-    Ok(())
+/// Gives a reserved slot back: a right password clears the failures, a wrong one adds one.
+/// Returns the failures after it.
+pub async fn settle_password_check(conn: &mut PgConnection, card_no: &CardNo, right: bool) -> sqlx::Result<i32> {
+    sqlx::query_scalar(
+        "UPDATE cards SET password_failures = CASE WHEN $2 THEN 0 ELSE password_failures + 1 END,
+                          password_checks_in_flight = greatest(password_checks_in_flight - 1, 0)
+          WHERE card_no = $1
+          RETURNING password_failures",
+    )
+    .bind(card_no)
+    .bind(right)
+    .fetch_one(conn)
+    .await
 }
 
 /// Locks the cards whose temporary loss protection ended before `today` (holders still insured

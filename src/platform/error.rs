@@ -28,6 +28,10 @@ pub enum Error {
     /// The account is locked for now: 423.
     #[error("{code}: {detail}")]
     Locked { code: &'static str, detail: String, params: Params },
+    /// The service cannot take this now (overload, the database out of reach): 503, with the
+    /// seconds after which to retry.
+    #[error("{code}: {detail}")]
+    Unavailable { code: &'static str, detail: String, retry_after_secs: u32 },
     /// Anything else; logged with its cause chain, answered with a generic body: 500.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -49,7 +53,8 @@ impl Error {
             | Self::Forbidden { code, .. }
             | Self::NotFound { code, .. }
             | Self::Conflict { code, .. }
-            | Self::Locked { code, .. } => code,
+            | Self::Locked { code, .. }
+            | Self::Unavailable { code, .. } => code,
             Self::Internal(_) => "internal",
         }
     }
@@ -68,6 +73,11 @@ impl Error {
     /// A 423 saying what is locked and until when or by whom it is unlocked.
     pub fn locked(code: &'static str, detail: impl ToString, params: Params) -> Self {
         Self::Locked { code, detail: detail.to_string(), params }
+    }
+
+    /// A 503 asking to retry after `retry_after_secs`.
+    pub fn unavailable(code: &'static str, detail: impl ToString, retry_after_secs: u32) -> Self {
+        Self::Unavailable { code, detail: detail.to_string(), retry_after_secs }
     }
 
     /// A 422 for one field, with the parse error's own text as detail.
@@ -97,8 +107,16 @@ impl Error {
 }
 
 impl From<sqlx::Error> for Error {
+    /// An exhausted pool or a lost database is overload, not a fault of the request: 503.
     fn from(err: sqlx::Error) -> Self {
-        Self::Internal(anyhow::Error::new(err))
+        match err {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => Self::unavailable(
+                "service.unavailable",
+                format!("the database is out of reach or busy ({err}); retry shortly"),
+                1,
+            ),
+            other => Self::Internal(anyhow::Error::new(other)),
+        }
     }
 }
 

@@ -142,6 +142,31 @@ async fn each_logout_revokes_only_its_own_kind_of_token() {
     assert_eq!(app.get("/v1/banks", &clerk).await.status, StatusCode::OK, "the staff session still works");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_logins_is_answered_without_errors_and_still_locks_after_five_wrong_ones() {
+    let app = std::sync::Arc::new(TestApp::spawn().await);
+    let hall = app.client_token(ClientKind::ServiceHall).await;
+    let username = app.create_staff(Role::Clerk).await;
+    let login = |password: &'static str| {
+        let (app, hall, username) = (app.clone(), hall.clone(), username.clone());
+        tokio::spawn(async move {
+            app.post("/v1/staff/sessions", &hall, json!({ "username": username, "password": password })).await.status
+        })
+    };
+    let right: Vec<_> = (0..20).map(|_| login(STAFF_PASSWORD)).collect();
+    for task in right {
+        assert_eq!(task.await.unwrap(), StatusCode::CREATED);
+    }
+    let wrong: Vec<_> = (0..8).map(|_| login("not-the-password")).collect();
+    let mut statuses = Vec::new();
+    for task in wrong {
+        statuses.push(task.await.unwrap());
+    }
+    assert!(statuses.iter().all(|s| matches!(*s, StatusCode::UNAUTHORIZED | StatusCode::LOCKED)), "{statuses:?}");
+    assert!(statuses.contains(&StatusCode::LOCKED), "five wrong in a row lock the account: {statuses:?}");
+    assert_eq!(login(STAFF_PASSWORD).await.unwrap(), StatusCode::LOCKED, "locked even against the right password");
+}
+
 #[tokio::test]
 async fn tokens_are_stored_only_as_hashes() {
     let app = TestApp::spawn().await;

@@ -114,6 +114,33 @@ async fn a_right_password_clears_the_count_of_wrong_ones() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_right_passwords_all_pass_and_never_lock_the_card() {
+    let app = Arc::new(TestApp::spawn().await);
+    let clerk = app.staff_token(Role::Clerk).await;
+    let institution = app.client_token(ClientKind::Institution).await;
+    let (_, card_no) = app.card_in(&clerk, Reach::Active).await;
+
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let (app, token, card_no) = (app.clone(), institution.clone(), card_no.clone());
+            tokio::spawn(async move { verify(&app, &token, &card_no, CARD_PASSWORD).await })
+        })
+        .collect();
+    for task in tasks {
+        let response = task.await.unwrap();
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    }
+    let card = app.get(&card_path(&card_no, ""), &clerk).await.body;
+    assert_eq!(card["password_locked"], false);
+    let failures: i32 = sqlx::query_scalar("SELECT password_failures FROM cards WHERE card_no = $1")
+        .bind(&card_no)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(failures, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_wrong_passwords_evaluate_three_and_lock_until_a_hall_reset() {
     let app = Arc::new(TestApp::spawn().await);
     let clerk = app.staff_token(Role::Clerk).await;

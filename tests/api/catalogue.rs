@@ -20,6 +20,8 @@ const CODES: &[&str] = &[
     "http.timeout",
     "http.client_error",
     "internal",
+    "service.unavailable",
+    "card.password_busy",
     // Authentication and clients.
     "auth.missing_token",
     "auth.invalid_token",

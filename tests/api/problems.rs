@@ -147,6 +147,16 @@ async fn readiness_fails_when_the_database_is_gone() {
 }
 
 #[tokio::test]
+async fn a_lost_database_is_answered_503_with_retry_after_not_500() {
+    let app = TestApp::spawn().await;
+    let clerk = app.staff_token(Role::Clerk).await;
+    app.pool.close().await;
+    let response = app.get("/v1/persons/4101000000000001", &clerk).await;
+    response.assert_problem(StatusCode::SERVICE_UNAVAILABLE, "service.unavailable");
+    assert_eq!(response.headers[header::RETRY_AFTER], "1");
+}
+
+#[tokio::test]
 async fn a_problem_detail_gives_the_specific_reason_not_the_title_again() {
     let app = TestApp::spawn().await;
     let clerk = app.staff_token(Role::Clerk).await;

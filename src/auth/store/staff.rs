@@ -12,7 +12,6 @@ pub struct StaffRow {
     pub role: String,
     pub id_number: Option<String>,
     pub password_hash: String,
-    pub failed_logins: i32,
     pub locked_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
@@ -34,25 +33,53 @@ pub async fn insert(conn: &mut PgConnection, row: &StaffRow) -> sqlx::Result<()>
     Ok(())
 }
 
-/// Finds and locks a staff user for a login attempt, so concurrent attempts count one by one.
-pub async fn find_for_login(conn: &mut PgConnection, username: &str) -> sqlx::Result<Option<StaffRow>> {
-    sqlx::query_as("SELECT * FROM staff_users WHERE username = $1 FOR UPDATE").bind(username).fetch_optional(conn).await
+/// Finds a staff user by username.
+pub async fn find_by_username(conn: &mut PgConnection, username: &str) -> sqlx::Result<Option<StaffRow>> {
+    sqlx::query_as("SELECT * FROM staff_users WHERE username = $1").bind(username).fetch_optional(conn).await
 }
 
-/// Stores the failure counter and lock after a login attempt.
-pub async fn set_login_state(
+/// Counts one wrong password atomically; at `max` in a row the account locks until
+/// `lock_until` and the count starts again. Returns the count and whether it locked.
+pub async fn count_failure(
     conn: &mut PgConnection,
     staff_id: StaffId,
-    failed_logins: i32,
-    locked_until: Option<DateTime<Utc>>,
-) -> sqlx::Result<()> {
-    sqlx::query("UPDATE staff_users SET failed_logins = $2, locked_until = $3 WHERE staff_id = $1")
-        .bind(staff_id)
-        .bind(failed_logins)
-        .bind(locked_until)
-        .execute(conn)
-        .await?;
-    Ok(())
+    max: i32,
+    lock_until: DateTime<Utc>,
+) -> sqlx::Result<(i32, bool)> {
+    sqlx::query_as(
+        "UPDATE staff_users
+            SET failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
+                locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END
+          WHERE staff_id = $1
+          RETURNING CASE WHEN locked_until = $3 THEN $2 ELSE failed_logins END, coalesce(locked_until = $3, false)",
+    )
+    .bind(staff_id)
+    .bind(max)
+    .bind(lock_until)
+    .fetch_one(conn)
+    .await
+}
+
+/// After a right password: clears the failure count, unless the account is locked (by a wrong
+/// attempt that committed meanwhile); then returns until when.
+pub async fn clear_failures_unless_locked(
+    conn: &mut PgConnection,
+    staff_id: StaffId,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
+    let locked: Option<DateTime<Utc>> =
+        sqlx::query_scalar("SELECT locked_until FROM staff_users WHERE staff_id = $1 AND locked_until > $2 FOR UPDATE")
+            .bind(staff_id)
+            .bind(now)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if locked.is_none() {
+        sqlx::query("UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE staff_id = $1")
+            .bind(staff_id)
+            .execute(conn)
+            .await?;
+    }
+    Ok(locked)
 }
 
 /// Whether two staff accounts belong to one person (the same ID number on record).

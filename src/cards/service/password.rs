@@ -9,7 +9,7 @@ use serde_json::json;
 use super::{PresentedIdentity, check_identity, holder_of, load, load_for_update};
 use crate::auth::password;
 use crate::cards::CardState;
-use crate::cards::store::{self as store, CardRow};
+use crate::cards::store::{self as store, CardRow, Reservation};
 use crate::domain::{CardNo, CardPassword};
 use crate::params;
 use crate::persons::refuse_if_transferred_out;
@@ -94,38 +94,65 @@ impl Cards<'_> {
         Ok(())
     }
 
-    /// One counted attempt: take it atomically, compare off the runtime, give it back if right.
+    /// One counted check: reserve a slot, compare off the runtime and without holding a
+    /// connection, then settle it. Concurrent right passwords wait for a slot rather than being
+    /// told the card is locked; concurrent wrong ones are evaluated at most the limit.
     async fn check_password(&self, actor: &Actor, card_no: &CardNo, presented: SecretString) -> Result<CardRow> {
-        let max = self.settings.cards.password_max_failures;
-        let mut conn = self.pool.acquire().await?;
-        let card = load(&mut conn, card_no).await?;
-        require_active(&card)?;
-        refuse_if_transferred_out(holder_of(&mut conn, &card).await?.status)?;
-        let Some((failures, hash)) = store::take_password_attempt(&mut conn, card_no, max).await? else {
-            return Err(Error::locked(
-                "card.password_locked",
-                "too many wrong card passwords in a row; the hall resets the password",
-                params! {},
-            ));
+        let card = {
+            let mut conn = self.pool.acquire().await?;
+            let card = load(&mut conn, card_no).await?;
+            require_active(&card)?;
+            refuse_if_transferred_out(holder_of(&mut conn, &card).await?.status)?;
+            card
         };
-        if password::verify(presented, hash).await? {
-            store::clear_password_failures(&mut conn, card_no).await?;
+        let hash = self.reserve_check(card_no).await?;
+        let right = password::verify(presented, hash).await;
+        let mut conn = self.pool.acquire().await?;
+        let failures = store::settle_password_check(&mut conn, card_no, matches!(right, Ok(true))).await?;
+        if right? {
             return Ok(card);
         }
-        let subject = Some(Subject { kind: "card", id: card_no.as_str() });
+        let max = self.settings.cards.password_max_failures;
         let locked = failures >= max;
         let action = if locked { "card.password_locked" } else { "card.password_wrong" };
+        let subject = Some(Subject { kind: "card", id: card_no.as_str() });
         self.audit(&mut conn, actor, action, subject, json!({ "failures": failures })).await?;
         if locked {
-            return Err(Error::locked(
-                "card.password_locked",
-                "too many wrong card passwords in a row; the hall resets the password",
-                params! {},
-            ));
+            return Err(password_locked());
         }
         Err(Error::invalid_field("card.password_wrong", "password", "the card password is wrong")
             .with_param("remaining_attempts", max - failures))
     }
+
+    /// Waits (briefly) for a free check slot and returns the hash to compare against.
+    async fn reserve_check(&self, card_no: &CardNo) -> Result<String> {
+        let max = self.settings.cards.password_max_failures;
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let mut conn = self.pool.acquire().await?;
+            match store::reserve_password_check(&mut conn, card_no, max, self.clock.now()).await? {
+                Reservation::Reserved { hash } => return Ok(hash),
+                Reservation::Locked => return Err(password_locked()),
+                Reservation::NoPassword => {
+                    return Err(password_locked());
+                }
+                Reservation::Busy if tokio::time::Instant::now() < deadline => {}
+                Reservation::Busy => {
+                    return Err(Error::unavailable("card.password_busy", "too many checks of this card at once", 1));
+                }
+            }
+            drop(conn);
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+}
+
+fn password_locked() -> Error {
+    Error::locked(
+        "card.password_locked",
+        "too many wrong card passwords in a row; the hall resets the password",
+        params! {},
+    )
 }
 
 /// Password operations need an active card.

@@ -9,6 +9,8 @@ use crate::platform::error::Params;
 
 /// `(code, Chinese, English)` for every code the service answers with.
 const CATALOGUE: &[(&str, &str, &str)] = &[
+    ("service.unavailable", "系统繁忙，请稍后重试", "The service is busy; retry shortly"),
+    ("card.password_busy", "该卡同时校验的请求过多，请稍后重试", "Too many checks of this card at once; retry shortly"),
     ("request.control_character", "输入内容含有控制字符", "The text contains a control character"),
     ("request.text_too_long", "输入内容过长", "The text is too long"),
     ("request.malformed_json", "请求体不是合法的 JSON", "The request body is not valid JSON"),
