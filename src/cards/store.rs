@@ -166,13 +166,16 @@ pub async fn reserve_password_check(
     now: DateTime<Utc>,
 ) -> sqlx::Result<Reservation> {
     let reserved: Option<String> = sqlx::query_scalar(
-        "UPDATE cards SET password_checks_in_flight = live.in_flight + 1, password_checks_since = $3
-           FROM (SELECT card_no, CASE WHEN password_checks_since < $3 - interval '1 minute' THEN 0
-                                      ELSE password_checks_in_flight END AS in_flight
-                   FROM cards WHERE card_no = $1) live
-          WHERE cards.card_no = live.card_no AND cards.password_hash IS NOT NULL
-            AND cards.password_failures + live.in_flight < $2
-          RETURNING cards.password_hash",
+        // Every condition reads the card's own row, so a check that waited on the row lock
+        // re-evaluates it against the version a concurrent check committed.
+        "UPDATE cards
+            SET password_checks_in_flight = 1 + CASE WHEN password_checks_since < $3 - interval '1 minute' THEN 0
+                                                     ELSE password_checks_in_flight END,
+                password_checks_since = $3
+          WHERE card_no = $1 AND password_hash IS NOT NULL
+            AND password_failures + CASE WHEN password_checks_since < $3 - interval '1 minute' THEN 0
+                                         ELSE password_checks_in_flight END < $2
+          RETURNING password_hash",
     )
     .bind(card_no)
     .bind(max)
