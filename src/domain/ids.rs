@@ -53,8 +53,7 @@ pub struct ClientId(String);
 impl ClientId {
     /// A new random client id.
     pub fn generate() -> Self {
-        let hex: String = Uuid::new_v4().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
-        Self(format!("mc_{}", &hex[..20]))
+        Self(format!("mc_{}", &Uuid::new_v4().simple().to_string()[..20]))
     }
 
     /// The id as text.

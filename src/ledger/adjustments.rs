@@ -13,7 +13,7 @@ use super::{Adjustment, AdjustmentState, EntryKind, Ledger};
 use crate::auth;
 use crate::domain::{AdjustmentId, Money, PersonNo, StaffId};
 use crate::params;
-use crate::persons;
+use crate::persons::InsuredStatus;
 use crate::platform::audit::Subject;
 use crate::platform::caller::{Actor, Caller};
 use crate::platform::error::{Error, Result};
@@ -108,8 +108,7 @@ impl Ledger<'_> {
         id: AdjustmentId,
         approver: Staffer,
     ) -> Result<AdjustmentOutcome> {
-        let mut row = self.pending_for_decision(conn, id, &approver).await?;
-        let (status, _) = locked_account_of(conn, &row.person_no).await?;
+        let (mut row, status) = self.pending_for_decision(conn, id, &approver).await?;
         refuse_if_frozen(status)?;
         let now = self.clock.now();
         let movement = Movement {
@@ -123,7 +122,7 @@ impl Ledger<'_> {
         };
         let entry = writer::post(conn, movement, caller.actor(), now).await?;
         if !store::decide(conn, id, AdjustmentState::Approved, approver.as_decider(), now, Some(entry.id)).await? {
-            return Err(anyhow::anyhow!("adjustment {id} left pending under lock").into());
+            return Err(left_pending(id));
         }
         let subject = Subject { kind: "person", id: row.person_no.as_str() };
         let details = json!({ "adjustment_id": id, "requested_by": row.requested_by, "entry_id": entry.id });
@@ -138,10 +137,10 @@ impl Ledger<'_> {
         let decider = adjusting_staff(caller)?;
         let actor = caller.actor();
         let mut tx = self.pool.begin().await?;
-        let mut row = self.pending_for_decision(&mut tx, id, &decider).await?;
+        let (mut row, _) = self.pending_for_decision(&mut tx, id, &decider).await?;
         let now = self.clock.now();
         if !store::decide(&mut tx, id, AdjustmentState::Rejected, decider.as_decider(), now, None).await? {
-            return Err(anyhow::anyhow!("adjustment {id} left pending under lock").into());
+            return Err(left_pending(id));
         }
         let subject = Subject { kind: "person", id: row.person_no.as_str() };
         self.audit(&mut tx, actor, "account.adjustment_rejected", Some(subject), json!({ "adjustment_id": id }))
@@ -151,18 +150,18 @@ impl Ledger<'_> {
         Ok(AdjustmentOutcome { adjustment: row, entry: None })
     }
 
-    /// A pending, unexpired request another person than its requester may decide. The person
-    /// is locked before the request, in the order a transfer out takes them, so the two never
-    /// deadlock.
+    /// A pending, unexpired request another person than its requester may decide, with the
+    /// person's insured status. The person is locked before the request, in the order a transfer
+    /// out takes them, so the two never deadlock.
     async fn pending_for_decision(
         &self,
         conn: &mut PgConnection,
         id: AdjustmentId,
         decider: &Staffer,
-    ) -> Result<Adjustment> {
+    ) -> Result<(Adjustment, InsuredStatus)> {
         let not_found = || Error::not_found("account.adjustment_not_found", "no account adjustment has this id");
         let person_no = store::find(conn, id).await?.ok_or_else(not_found)?.person_no;
-        persons::lock(conn, &person_no).await?;
+        let (status, _) = locked_account_of(conn, &person_no).await?;
         let row = store::find_for_update(conn, id).await?.ok_or_else(not_found)?;
         if self.same_person(conn, &row, decider).await? {
             return Err(Error::forbidden(
@@ -171,7 +170,7 @@ impl Ledger<'_> {
             ));
         }
         refuse_unless_open(&row, self.clock.today())?;
-        Ok(row)
+        Ok((row, status))
     }
 
     /// Whether the decider is the requester: the same account, or another account of the same
@@ -212,6 +211,11 @@ impl Ledger<'_> {
         let mut conn = self.pool.acquire().await?;
         Ok(store::close_expired(&mut conn, self.clock.today(), &closing).await?)
     }
+}
+
+/// A decision found its request decided although it held the lock: a bug, not a client error.
+fn left_pending(id: AdjustmentId) -> Error {
+    anyhow::anyhow!("adjustment {id} left pending under lock").into()
 }
 
 /// Refuses a request that is no longer pending, or is past its last day.

@@ -4,6 +4,8 @@
 //! balance would go below zero, writes one entry per movement with the balance after it, and
 //! writes each entry's audit row through the audit writer's fragment.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -63,7 +65,7 @@ pub async fn post_batch(
         return Ok(Vec::new());
     }
     let columns = Columns::of(movements);
-    let entries: Vec<EntryRow> = sqlx::query_as(&statement())
+    let entries: Vec<EntryRow> = sqlx::query_as(&STATEMENT)
         .bind(&columns.person_nos)
         .bind(&columns.kinds)
         .bind(&columns.amounts)
@@ -78,11 +80,7 @@ pub async fn post_batch(
         .map_err(refusal)?;
     if entries.len() != movements.len() {
         // Nothing moved (had anything moved, the statement would have undone itself).
-        return Err(Error::conflict(
-            "account.insufficient_balance",
-            "a movement in this batch would take a personal account below zero, so none was posted",
-            params! {},
-        ));
+        return Err(batch_refused());
     }
     Ok(entries)
 }
@@ -90,13 +88,17 @@ pub async fn post_batch(
 /// The statement's own refusal (SQLSTATE MC001) as a conflict; anything else stays internal.
 fn refusal(err: sqlx::Error) -> Error {
     match err.as_database_error() {
-        Some(db) if db.code().as_deref() == Some("MC001") => Error::conflict(
-            "account.insufficient_balance",
-            "a movement in this batch would take a personal account below zero, so none was posted",
-            params! {},
-        ),
+        Some(db) if db.code().as_deref() == Some("MC001") => batch_refused(),
         _ => Error::from(err),
     }
+}
+
+fn batch_refused() -> Error {
+    Error::conflict(
+        "account.insufficient_balance",
+        "a movement in this batch would take a personal account below zero, so none was posted",
+        params! {},
+    )
 }
 
 fn insufficient(amount: Money) -> Error {
@@ -137,6 +139,8 @@ impl Columns {
 /// non-negative at every one of them (re-checked on the locked row); each entry's
 /// `balance_after` is that running balance. If some person's balance did not move, the final
 /// `medcard_require` aborts the statement, undoing the others.
+static STATEMENT: LazyLock<String> = LazyLock::new(statement);
+
 fn statement() -> String {
     let audit_source = format!(
         "(SELECT $13::timestamptz AS occurred_at, {}, 'account.entry'::text AS action,

@@ -1,6 +1,8 @@
 //! The append-only `person_status_history` table and its one writer.
 
 use crate::platform::actor_sql::BindActor;
+use std::sync::LazyLock;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
@@ -52,13 +54,18 @@ pub fn insert_from(source: &str) -> String {
     format!("INSERT INTO person_status_history ({COLUMNS}) SELECT {COLUMNS} FROM {source}")
 }
 
-/// Appends a history row and returns it as stored.
-pub async fn insert(conn: &mut PgConnection, entry: &NewStatusEntry<'_>) -> sqlx::Result<StatusEntryRow> {
+/// The single-row insert, built once from the same fragment.
+static INSERT_ONE: LazyLock<String> = LazyLock::new(|| {
     let source = format!(
         "(VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text,
                   $10::text, $11::text, $12::timestamptz, $13::date)) AS entry ({COLUMNS})"
     );
-    sqlx::query_as(&format!("{} RETURNING *", insert_from(&source)))
+    format!("{} RETURNING *", insert_from(&source))
+});
+
+/// Appends a history row and returns it as stored.
+pub async fn insert(conn: &mut PgConnection, entry: &NewStatusEntry<'_>) -> sqlx::Result<StatusEntryRow> {
+    sqlx::query_as(&INSERT_ONE)
         .bind(entry.person_no)
         .bind(entry.from)
         .bind(entry.to)

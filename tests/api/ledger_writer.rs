@@ -58,3 +58,17 @@ async fn a_debit_before_a_credit_in_one_batch_may_not_dip_below_zero() {
     assert_eq!(app.balance(&clerk, &person_no).await, "5.00");
     app.assert_ledger_reconciles().await;
 }
+
+#[tokio::test]
+async fn every_entry_kind_is_one_the_database_accepts() {
+    let app = TestApp::spawn().await;
+    let clerk = app.staff_token(Role::Clerk).await;
+    let person_no = app.enrolled_person_no(&clerk).await;
+    let mut conn = app.pool.acquire().await.unwrap();
+    for kind in EntryKind::ALL {
+        let credit = Movement { kind, ..movement(&person_no, 1) };
+        writer::post(&mut conn, credit, &Actor::system("test"), app.core.clock.now()).await.unwrap();
+    }
+    assert_eq!(entries(&app).await, EntryKind::ALL.len() as i64);
+    app.assert_ledger_reconciles().await;
+}

@@ -1,6 +1,8 @@
 //! The append-only `audit_events` table.
 
 use crate::platform::actor_sql::BindActor;
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::PgConnection;
@@ -58,13 +60,17 @@ pub fn insert_from(source: &str) -> String {
     format!("INSERT INTO audit_events ({COLUMNS}) SELECT {COLUMNS} FROM {source}")
 }
 
-/// Appends one audit row.
-pub async fn insert(conn: &mut PgConnection, event: &NewAuditEvent<'_>) -> sqlx::Result<()> {
-    let source = format!(
+/// The single-row insert, built once from the same fragment (every operation writes one).
+static INSERT_ONE: LazyLock<String> = LazyLock::new(|| {
+    insert_from(&format!(
         "(VALUES ($1::timestamptz, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text,
                   $9::text, $10::jsonb)) AS event ({COLUMNS})"
-    );
-    sqlx::query(&insert_from(&source))
+    ))
+});
+
+/// Appends one audit row.
+pub async fn insert(conn: &mut PgConnection, event: &NewAuditEvent<'_>) -> sqlx::Result<()> {
+    sqlx::query(&INSERT_ONE)
         .bind(event.at)
         .bind_actor(event.actor)
         .bind(event.action)
