@@ -30,6 +30,8 @@ use crate::platform::http::{AppState, health, metrics, problem};
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "OAuth2 client credentials and staff sessions"),
+        (name = "person sessions", description = "SMS codes, channel bindings and person sessions"),
+        (name = "me", description = "The person's own view and actions, in a person session"),
         (name = "persons", description = "Insured persons and their insured status"),
         (name = "cards", description = "Card issuance, activation, loss, replacement, freeze and history"),
         (name = "card password", description = "The card's financial password"),
@@ -59,6 +61,9 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::enrolment::router())
         .merge(crate::cards::router())
         .merge(crate::registries::router())
+        .merge(crate::sms::router())
+        .merge(crate::sessions::router())
+        .merge(crate::statements::router())
         .merge(crate::contributions::router())
         .merge(crate::ledger::router())
         .merge(crate::platform::audit::router())

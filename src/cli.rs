@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use secrecy::SecretString;
 use serde_json::json;
 
-use crate::auth::{Auth, ClientBinding};
+use crate::auth::{AssertionKey, Auth, ClientBinding};
 use crate::domain::{IdNumber, Money};
 use crate::ledger::Ledger;
 use crate::platform::Core;
@@ -81,6 +81,10 @@ enum ClientCommand {
         /// The institution an `institution` client acts for (see `institution create`).
         #[arg(long)]
         institution: Option<String>,
+        /// The Ed25519 public key the channel signs identity assertions with (PEM SPKI or
+        /// base64url of the 32 raw bytes).
+        #[arg(long)]
+        assertion_key: Option<String>,
     },
 }
 
@@ -163,9 +167,10 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             Application::build(settings, listen).await?.run_until_stopped().await
         }
         Command::Migrate => with_core(settings, |_| async { Ok(()) }).await,
-        Command::Client { command: ClientCommand::Create { kind, name, bank, institution } } => {
+        Command::Client { command: ClientCommand::Create { kind, name, bank, institution, assertion_key } } => {
             let binding = ClientBinding { bank_code: bank, institution_code: institution };
-            with_core(settings, |core| create_client(core, kind, name, binding)).await
+            let key = assertion_key.map(|k| AssertionKey::parse(&k)).transpose()?;
+            with_core(settings, |core| create_client(core, kind, name, binding, key)).await
         }
         Command::Institution { command: InstitutionCommand::Create { code, name, kind, offers_activation } } => {
             let new = NewInstitution { code, name, kind, offers_activation };
@@ -191,8 +196,19 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
 }
 
 /// `client create`: registers a client and prints its one-time secret.
-async fn create_client(core: Core, kind: ClientKind, name: String, binding: ClientBinding) -> Result<()> {
-    let client = Auth::new(&core).register_client(&Actor::system("cli"), kind, &name, &binding).await?;
+async fn create_client(
+    core: Core,
+    kind: ClientKind,
+    name: String,
+    binding: ClientBinding,
+    key: Option<AssertionKey>,
+) -> Result<()> {
+    let auth = Auth::new(&core);
+    let actor = Actor::system("cli");
+    let client = auth.register_client(&actor, kind, &name, &binding).await?;
+    if let Some(key) = key {
+        auth.register_assertion_key(&actor, client.client_id.as_str(), &key).await?;
+    }
     print_json(&json!({
         "client_id": client.client_id,
         "client_secret": client.client_secret.expose(),

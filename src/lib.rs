@@ -28,4 +28,7 @@ pub mod ledger;
 pub mod persons;
 pub mod platform;
 pub mod registries;
+pub mod sessions;
+pub mod sms;
 pub mod startup;
+pub mod statements;

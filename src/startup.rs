@@ -20,7 +20,8 @@ use crate::platform::http::{AppState, metrics};
 /// The shared state for a pool, a clock and settings.
 pub fn state(pool: sqlx::PgPool, clock: SharedClock, settings: Arc<Settings>) -> AppState {
     let calendar = Arc::new(WorkingCalendar::standard());
-    let core = Core { pool, clock, calendar, settings };
+    let sms = Arc::new(crate::platform::sms_gateway::OutboxGateway);
+    let core = Core { pool, clock, calendar, settings, sms };
     AppState { core, metrics: metrics::handle() }
 }
 

@@ -52,6 +52,7 @@ impl Auth<'_> {
             institution_code: binding.institution_code.clone(),
             created_at: self.clock.now(),
             disabled_at: None,
+            assertion_key: None,
         };
         let mut tx = self.pool.begin().await?;
         self.check_binding_exists(&mut tx, binding).await?;
@@ -65,6 +66,34 @@ impl Auth<'_> {
 }
 
 impl Auth<'_> {
+    /// Every registered client (admin).
+    pub async fn clients(&self) -> Result<Vec<ClientRow>> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(store::list(&mut conn).await?)
+    }
+
+    /// Disables a client: its tokens, person sessions included, stop working at once.
+    pub async fn disable_client(&self, actor: &Actor, client_id: &str) -> Result<ClientRow> {
+        let mut tx = self.pool.begin().await?;
+        let row = store::disable(&mut tx, client_id, self.clock.now()).await?.ok_or_else(client_not_found)?;
+        let subject = crate::platform::audit::Subject { kind: "client", id: client_id };
+        self.audit(&mut tx, actor, "client.disable", Some(subject), json!({})).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// Gives a client a new secret (shown once); the old one stops working, tokens already
+    /// issued live out their short lifetime.
+    pub async fn rotate_client_secret(&self, actor: &Actor, client_id: &str) -> Result<(ClientRow, PlainSecret)> {
+        let secret = PlainSecret::generate(CLIENT_SECRET_PREFIX);
+        let mut tx = self.pool.begin().await?;
+        let row = store::set_secret(&mut tx, client_id, &secret.hash()).await?.ok_or_else(client_not_found)?;
+        let subject = crate::platform::audit::Subject { kind: "client", id: client_id };
+        self.audit(&mut tx, actor, "client.rotate_secret", Some(subject), json!({})).await?;
+        tx.commit().await?;
+        Ok((row, secret))
+    }
+
     async fn check_binding_exists(&self, conn: &mut sqlx::PgConnection, binding: &ClientBinding) -> Result<()> {
         if let Some(code) = &binding.bank_code
             && banks::find(conn, code).await?.is_none()
@@ -82,6 +111,10 @@ impl Auth<'_> {
         }
         Ok(())
     }
+}
+
+fn client_not_found() -> Error {
+    Error::not_found("client.not_found", "no client has this id")
 }
 
 /// Bank clients name their bank and institution clients their institution; nobody else names

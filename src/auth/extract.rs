@@ -20,6 +20,7 @@ impl FromRequestParts<AppState> for Caller {
         let scopes = operations::admitting_scopes(&parts.method, route).ok_or_else(|| {
             Error::forbidden("auth.operation_unlisted", format!("{} {route} is not open to tokens", parts.method))
         })?;
+        confine_person_session(&principal, route)?;
         admit(&principal, scopes)?;
         let request_id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
         Ok(Caller::new(principal, request_id))
@@ -43,6 +44,16 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Principal, Erro
             "the bearer token is unknown, expired or revoked; get a new one",
         ))?;
     Auth::new(&state.core).authenticate(token).await
+}
+
+/// A person session reaches only the person's own view (`/v1/me...`) and its own end, never a
+/// route that names a person or a card by number, whatever scopes it carries.
+fn confine_person_session(principal: &Principal, route: &str) -> Result<(), Error> {
+    let own = route == "/v1/me" || route.starts_with("/v1/me/") || route == "/v1/sessions/current";
+    if principal.person.is_none() || own {
+        return Ok(());
+    }
+    Err(Error::forbidden("auth.person_session_confined", "a person session reaches only /v1/me and its own end"))
 }
 
 /// Admits the principal if it holds one of `scopes` (any authenticated caller when empty).

@@ -1,12 +1,13 @@
 //! Issuing, checking and revoking bearer tokens.
 
 use super::Auth;
-use crate::domain::{ClientId, StaffId};
+use crate::domain::{BindingId, ClientId, PersonNo, StaffId};
 use chrono::Duration;
 
+pub use crate::auth::store::tokens::PersonToken;
 use crate::auth::store::{clients, tokens};
 use crate::auth::token::{ACCESS_TOKEN_PREFIX, PlainSecret, hash_secret};
-use crate::platform::caller::{ClientKind, Principal, Role, Scope, StaffIdentity};
+use crate::platform::caller::{ClientKind, PersonSession, Principal, Role, Scope, StaffIdentity};
 use crate::platform::error::{Error, Result};
 
 /// A token just issued; the plain value is shown once.
@@ -50,6 +51,43 @@ impl Auth<'_> {
         self.store_token(&mut conn, &client.client_id, None, scopes, ttl).await
     }
 
+    /// Opens a person session for `person` through the client of `principal`: a token with
+    /// the client kind's person-session scopes, the absolute and idle limits of the settings.
+    pub async fn open_person_session(
+        &self,
+        conn: &mut sqlx::PgConnection,
+        principal: &Principal,
+        person: PersonToken<'_>,
+    ) -> Result<IssuedToken> {
+        let token = PlainSecret::generate(ACCESS_TOKEN_PREFIX);
+        let now = self.clock.now();
+        let ttl = self.settings.sessions.absolute_ttl_secs;
+        let scopes = principal.client_kind.session_scopes().to_vec();
+        let hash = token.hash();
+        let row = tokens::NewToken {
+            token_hash: &hash,
+            client_id: &principal.client_id,
+            staff_id: None,
+            scopes: scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+            issued_at: now,
+            expires_at: now + Duration::seconds(ttl),
+            person: Some(person),
+        };
+        tokens::insert(conn, &row).await?;
+        Ok(IssuedToken { access_token: token, expires_in: ttl, scopes })
+    }
+
+    /// Revokes the person's live sessions: all of them (a transfer out), or those opened
+    /// through one binding (an unbinding).
+    pub async fn revoke_person_sessions(
+        &self,
+        conn: &mut sqlx::PgConnection,
+        person_no: &PersonNo,
+        binding_id: Option<BindingId>,
+    ) -> Result<u64> {
+        Ok(tokens::revoke_person_sessions(conn, person_no, binding_id, self.clock.now()).await?)
+    }
+
     /// Stores a new token for a client (and staff user) and returns it.
     pub(crate) async fn store_token(
         &self,
@@ -69,6 +107,7 @@ impl Auth<'_> {
             scopes: scopes.iter().map(|s| s.as_str().to_owned()).collect(),
             issued_at: now,
             expires_at: now + Duration::seconds(ttl_secs),
+            person: None,
         };
         tokens::insert(conn, &row).await?;
         Ok(IssuedToken { access_token: token, expires_in: ttl_secs, scopes })
@@ -85,6 +124,7 @@ impl Auth<'_> {
             ))?;
         let client_kind =
             ClientKind::parse(&grant.client_kind).ok_or_else(|| anyhow::anyhow!("unknown stored client kind"))?;
+        let person = self.person_of(&mut conn, &token_hash, &grant).await?;
         let staff = match (grant.staff_id, grant.staff_username, grant.staff_role) {
             (Some(staff_id), Some(username), Some(role)) => Some(StaffIdentity {
                 staff_id,
@@ -99,6 +139,7 @@ impl Auth<'_> {
             client_id: grant.client_id,
             client_kind,
             staff,
+            person,
             scopes,
             bank_code: grant.bank_code,
             institution_code: grant.institution_code,
@@ -106,12 +147,30 @@ impl Auth<'_> {
         })
     }
 
+    /// The person of a person-session grant; marks the session used (at most every half minute,
+    /// so reads do not each write) for its idle limit.
+    async fn person_of(
+        &self,
+        conn: &mut sqlx::PgConnection,
+        token_hash: &[u8],
+        grant: &tokens::TokenGrant,
+    ) -> Result<Option<PersonSession>> {
+        let (Some(person_no), Some(method)) = (&grant.person_no, &grant.session_method) else {
+            return Ok(None);
+        };
+        let now = self.clock.now();
+        if grant.last_used_at.is_none_or(|used| now - used > Duration::seconds(30)) {
+            tokens::touch(conn, token_hash, now).await?;
+        }
+        Ok(Some(PersonSession { person_no: person_no.clone(), method: method.clone(), binding_id: grant.binding_id }))
+    }
+
     /// Revokes the client token presented; a staff session is not ended this way.
     pub async fn revoke_client_token(&self, principal: &Principal) -> Result<()> {
-        if principal.staff.is_some() {
+        if principal.staff.is_some() || principal.person.is_some() {
             return Err(Error::forbidden(
                 "oauth.not_a_client_token",
-                "this is a staff session token; end it with DELETE /v1/staff/sessions/current",
+                "this is a session token, not a client token; end it with DELETE /v1/staff/sessions/current or DELETE /v1/sessions/current",
             ));
         }
         self.revoke(principal).await
@@ -125,6 +184,12 @@ impl Auth<'_> {
                 "this is a client token, not a staff session; revoke it with DELETE /v1/oauth/token",
             ));
         }
+        self.revoke(principal).await
+    }
+
+    /// Ends the person session presented; other tokens are not revoked this way.
+    pub async fn end_person_session(&self, principal: &Principal) -> Result<()> {
+        principal.person_session()?;
         self.revoke(principal).await
     }
 

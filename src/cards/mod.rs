@@ -4,6 +4,7 @@
 
 mod history;
 mod lifecycle;
+mod me_routes;
 mod password_routes;
 mod routes;
 mod service;
@@ -11,7 +12,7 @@ mod store;
 
 pub use lifecycle::{CardAction, CardState, card_transitions, next_card_state};
 pub use routes::parse_card_no;
-pub use service::{Activation, AgentInfo, LossKind, PasswordCheck, PresentedIdentity, ReplacementReason};
+pub use service::{Activation, AgentInfo, LossKind, PasswordCheck, PresentedIdentity, ReplacementReason, holds_card};
 
 crate::service! {
     /// The card operations.
@@ -20,5 +21,5 @@ crate::service! {
 
 /// The card routes (lifecycle and password).
 pub fn router() -> utoipa_axum::router::OpenApiRouter<crate::platform::http::AppState> {
-    routes::router().merge(password_routes::router())
+    routes::router().merge(password_routes::router()).merge(me_routes::router())
 }

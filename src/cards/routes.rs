@@ -101,7 +101,8 @@ fn card_json(state: &AppState, row: CardRow) -> Json<CardResponse> {
     Json(shaped(state, row))
 }
 
-fn shaped(state: &AppState, row: CardRow) -> CardResponse {
+/// A card as shown, with its password lock worked out.
+pub(super) fn shaped(state: &AppState, row: CardRow) -> CardResponse {
     let locked = Cards::new(&state.core).password_locked(&row);
     CardResponse::from_row(row, locked)
 }

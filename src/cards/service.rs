@@ -3,12 +3,14 @@
 //! ([`super::next_card_state`]) and writes the history row (through `history`) and the audit row.
 
 mod activation;
+mod holder;
 mod issue;
 mod loss;
 mod password;
 mod replacement;
 
 pub use activation::{Activation, AgentInfo};
+pub use holder::holds_card;
 pub use loss::LossKind;
 pub use password::PasswordCheck;
 pub use replacement::ReplacementReason;
@@ -159,7 +161,7 @@ pub(super) async fn load_for_update(conn: &mut PgConnection, card_no: &CardNo) -
     store::find_for_update(conn, card_no).await?.ok_or_else(card_not_found)
 }
 
-fn card_not_found() -> Error {
+pub(super) fn card_not_found() -> Error {
     Error::not_found("card.not_found", "no card has this card number")
 }
 

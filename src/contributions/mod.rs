@@ -2,18 +2,24 @@
 //! and the tax bureau, their arrival (到账, automatic or manual at the hall), the allocation to
 //! the personal account on arrival, and the arrears that follow from unpaid months.
 
+mod me_routes;
 mod routes;
 mod service;
 mod store;
 mod types;
 
-pub use routes::router;
 pub use service::PaymentRequest;
 pub use service::arrival::ArrivalOutcome;
+pub use store::contributions::ContributionRow;
 pub use store::payments::Arrival;
 pub use types::{ArrivalKind, ContributionState, Payment, PaymentChannel, PaymentState};
 
 crate::service! {
     /// The contribution operations and jobs.
     Contributions
+}
+
+/// This capability's routes: the hall's and channels', and the person's own view.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<crate::platform::http::AppState> {
+    routes::router().merge(me_routes::router())
 }

@@ -42,6 +42,8 @@ uuid_id! {
     AdjustmentId;
     /// A staff user.
     StaffId;
+    /// A person's binding to a channel account.
+    BindingId;
 }
 
 /// An API client (a channel): `mc_` and 20 hex digits, shown to the client once at registration.

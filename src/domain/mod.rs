@@ -22,7 +22,7 @@ pub use card_no::CardNo;
 pub use card_password::{CardPassword, CardPasswordError};
 pub use credit_code::{CreditCode, CreditCodeError, with_check_character};
 pub use id_number::{IdNumber, IdNumberError, check_char, mask_id_number};
-pub use ids::{AdjustmentId, ClientId, PaymentId, StaffId};
+pub use ids::{AdjustmentId, BindingId, ClientId, PaymentId, StaffId};
 pub use insurance_type::InsuranceType;
 pub use money::{Money, MoneyError};
 pub use period::Month;

@@ -133,5 +133,6 @@ fn new_person_row(person_no: PersonNo, e: &Enrolment, now: chrono::DateTime<chro
         enrolled_at: now,
         status_changed_at: now,
         contribution_base: e.contribution_base,
+        address: None,
     }
 }

@@ -13,6 +13,7 @@ use crate::persons::{
 };
 use crate::platform::caller::{Actor, Caller};
 use crate::platform::error::Result;
+use crate::sessions::Sessions;
 
 /// The outcome of a transition: the person after it and the history row written.
 #[derive(Debug, Clone)]
@@ -40,7 +41,8 @@ impl Enrolments<'_> {
         Ok(StatusOutcome { person, entry })
     }
 
-    /// What a transition does to money: a transfer out moves the whole balance out; a transfer
+    /// What a transition does to money and channels: a transfer out moves the whole balance
+    /// out and ends the person's bindings and sessions; a transfer
     /// in reopens the account with the carried-over balance; contributions resume on unsealing
     /// and transfer in. Sealing needs nothing here: arrival does not allocate while sealed.
     async fn money_side_of(
@@ -60,6 +62,7 @@ impl Enrolments<'_> {
             let ledger = Ledger::new(self);
             ledger.move_balance_out(conn, actor, &person.person_no, other_region).await?;
             ledger.void_pending_adjustments(conn, actor, &person.person_no).await?;
+            Sessions::new(self).end_all_for_transfer_out(conn, actor, &person.person_no).await?;
         }
         if transfer_in && employee {
             Ledger::new(self).carry_balance_in(conn, actor, &person.person_no, other_region, carried).await?;

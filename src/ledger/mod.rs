@@ -7,6 +7,7 @@ mod adjustment;
 mod adjustments;
 mod adjustments_store;
 mod entry_kind;
+mod me_routes;
 mod routes;
 mod service;
 mod store;
@@ -15,7 +16,6 @@ pub mod writer;
 pub use adjustment::{Adjustment, AdjustmentState};
 pub use adjustments::AdjustmentOutcome;
 pub use entry_kind::EntryKind;
-pub use routes::router;
 pub use service::{Account, check_carry_over};
 pub use store::{EntryRow, LedgerCheck, Mismatch};
 pub use writer::Movement;
@@ -23,4 +23,9 @@ pub use writer::Movement;
 crate::service! {
     /// The personal-account operations.
     Ledger
+}
+
+/// This capability's routes: the hall's and channels', and the person's own view.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<crate::platform::http::AppState> {
+    routes::router().merge(me_routes::router())
 }

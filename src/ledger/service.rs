@@ -34,6 +34,24 @@ impl Ledger<'_> {
         Ok(account_view(account, status))
     }
 
+    /// The balance at the start of day `from` (0 before the first entry).
+    pub async fn balance_before(&self, person_no: &PersonNo, from: chrono::NaiveDate) -> Result<Money> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(store::balance_before(&mut conn, person_no, from).await?)
+    }
+
+    /// A page of entries within `days`, after entry `after_id`, oldest first (statements).
+    pub async fn entries_ascending(
+        &self,
+        person_no: &PersonNo,
+        days: (chrono::NaiveDate, chrono::NaiveDate),
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<EntryRow>> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(store::list_ascending(&mut conn, person_no, days, after_id, limit).await?)
+    }
+
     /// A page of an account's entries, newest first.
     pub async fn account_entries(&self, filter: &EntryFilter<'_>) -> Result<Vec<EntryRow>> {
         let mut conn = self.pool.acquire().await?;

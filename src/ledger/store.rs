@@ -74,6 +74,43 @@ pub async fn list(conn: &mut PgConnection, filter: &EntryFilter<'_>) -> sqlx::Re
     .await
 }
 
+/// The balance at the start of Zhengzhou day `from`: the balance after the last entry before it.
+pub async fn balance_before(conn: &mut PgConnection, person_no: &PersonNo, from: NaiveDate) -> sqlx::Result<Money> {
+    let balance: Option<Money> = sqlx::query_scalar(
+        "SELECT balance_after FROM account_entries
+          WHERE person_no = $1 AND (occurred_at AT TIME ZONE 'Asia/Shanghai')::date < $2
+          ORDER BY id DESC LIMIT 1",
+    )
+    .bind(person_no)
+    .bind(from)
+    .fetch_optional(conn)
+    .await?;
+    Ok(balance.unwrap_or(Money::ZERO))
+}
+
+/// A page of entries in `[from, to]` (Zhengzhou days) after entry `after_id`, oldest first.
+pub async fn list_ascending(
+    conn: &mut PgConnection,
+    person_no: &PersonNo,
+    (from, to): (NaiveDate, NaiveDate),
+    after_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<EntryRow>> {
+    sqlx::query_as(
+        "SELECT * FROM account_entries
+          WHERE person_no = $1 AND id > $4
+            AND (occurred_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN $2 AND $3
+          ORDER BY id LIMIT $5",
+    )
+    .bind(person_no)
+    .bind(from)
+    .bind(to)
+    .bind(after_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
 /// What `medcard ledger check` finds.
 #[derive(Debug, Clone, Default)]
 pub struct LedgerCheck {

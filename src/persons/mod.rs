@@ -3,16 +3,23 @@
 //! the status history. Enrolment and the hall's status changes, which also move money and
 //! contributions, are orchestrated one level up, in `enrolment`.
 
+mod contact;
+mod contact_routes;
+pub mod fields;
 mod history;
+mod me_routes;
 mod routes;
 mod service;
 mod status;
 mod status_rules;
 mod store;
 
+pub use contact::ContactChange;
 pub use history::StatusEntryRow;
-pub use routes::{EmployerBody, PersonResponse, TransitionResponse, parse_money_field, parse_person_no, router};
-pub use service::{Disclosure, Joining, PersonRecord, get, lock, refuse_if_transferred_out};
+pub use routes::{EmployerBody, PersonResponse, TransitionResponse, parse_money_field, parse_person_no};
+pub use service::{
+    Disclosure, Joining, PersonRecord, find_by_id_number, find_by_phone, get, lock, refuse_if_transferred_out,
+};
 pub use status::StatusRequest;
 pub use status_rules::{InsuredStatus, RegionRole, StatusChange, StatusRule, TransitionInitiator};
 pub use store::{BulkChange, PersonRow, bulk_change, set_contribution_base};
@@ -20,4 +27,9 @@ pub use store::{BulkChange, PersonRow, bulk_change, set_contribution_base};
 crate::service! {
     /// Reading persons, their history, and applying the status machine.
     Persons
+}
+
+/// The person routes: the hall's and the person's own.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<crate::platform::http::AppState> {
+    routes::router().merge(me_routes::router()).merge(contact_routes::router())
 }

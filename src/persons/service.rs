@@ -43,6 +43,12 @@ impl Persons<'_> {
         Ok(record)
     }
 
+    /// The session person's own record.
+    pub async fn own_record(&self, person_no: &PersonNo) -> Result<PersonRow> {
+        let mut conn = self.pool.acquire().await?;
+        super::get(&mut conn, person_no).await
+    }
+
     /// Exact lookup by ID number; an unmasked result is audited.
     pub async fn find_person_by_id_number(
         &self,
@@ -135,6 +141,16 @@ pub async fn get(conn: &mut sqlx::PgConnection, person_no: &PersonNo) -> Result<
 /// the two never interleave).
 pub async fn lock(conn: &mut sqlx::PgConnection, person_no: &PersonNo) -> Result<PersonRow> {
     store::find_for_update(conn, person_no).await?.ok_or_else(not_found)
+}
+
+/// The person with this ID number, if enrolled here.
+pub async fn find_by_id_number(conn: &mut sqlx::PgConnection, id_number: &IdNumber) -> Result<Option<PersonRow>> {
+    Ok(store::find_by_id_number(conn, id_number.as_str()).await?)
+}
+
+/// The persons whose phone on record is `phone`.
+pub async fn find_by_phone(conn: &mut sqlx::PgConnection, phone: &crate::domain::Phone) -> Result<Vec<PersonRow>> {
+    Ok(store::find_by_phone(conn, phone.as_str()).await?)
 }
 
 fn not_found() -> Error {

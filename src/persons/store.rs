@@ -28,6 +28,8 @@ pub struct PersonRow {
     pub status_changed_at: DateTime<Utc>,
     /// Employees' monthly contribution base; residents have none.
     pub contribution_base: Option<Money>,
+    /// Postal address, when the person or the hall gave one.
+    pub address: Option<String>,
 }
 
 /// Draws the next person number.
@@ -82,6 +84,29 @@ pub async fn find_for_update(conn: &mut PgConnection, person_no: &PersonNo) -> s
 /// Finds a person by full ID number.
 pub async fn find_by_id_number(conn: &mut PgConnection, id_number: &str) -> sqlx::Result<Option<PersonRow>> {
     sqlx::query_as("SELECT * FROM persons WHERE id_number = $1").bind(id_number).fetch_optional(conn).await
+}
+
+/// The persons whose phone on record is `phone` (family members may share one).
+pub async fn find_by_phone(conn: &mut PgConnection, phone: &str) -> sqlx::Result<Vec<PersonRow>> {
+    sqlx::query_as("SELECT * FROM persons WHERE phone = $1 ORDER BY person_no LIMIT 20")
+        .bind(phone)
+        .fetch_all(conn)
+        .await
+}
+
+/// Writes a person's phone and address; returns the row as it now is.
+pub async fn set_contact(
+    conn: &mut PgConnection,
+    person_no: &PersonNo,
+    phone: &str,
+    address: Option<&str>,
+) -> sqlx::Result<PersonRow> {
+    sqlx::query_as("UPDATE persons SET phone = $2, address = $3 WHERE person_no = $1 RETURNING *")
+        .bind(person_no)
+        .bind(phone)
+        .bind(address)
+        .fetch_one(conn)
+        .await
 }
 
 /// The status columns a transition changes.

@@ -30,6 +30,9 @@ pub struct Settings {
     pub jobs: JobSettings,
     pub contributions: ContributionSettings,
     pub ledger: LedgerSettings,
+    pub sms: SmsSettings,
+    pub sessions: SessionSettings,
+    pub statements: StatementSettings,
 }
 
 /// The HTTP listener.
@@ -94,6 +97,37 @@ pub struct ContributionSettings {
 #[serde(deny_unknown_fields)]
 pub struct LedgerSettings {
     pub adjustment_expiry_working_days: u32,
+}
+
+/// SMS verification codes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsSettings {
+    pub code_ttl_secs: i64,
+    pub max_checks: i32,
+    pub resend_interval_secs: i64,
+    pub daily_limit: i64,
+}
+
+/// Person sessions and the person's own view.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionSettings {
+    pub absolute_ttl_secs: i64,
+    pub idle_timeout_secs: i32,
+    pub password_max_failures: i32,
+    pub assertion_max_age_secs: i64,
+    pub lookback_years: u32,
+    pub provincial_lookback_years: u32,
+    pub binding_failures_per_id_number: i64,
+    pub binding_failures_per_client: i64,
+}
+
+/// Statements.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatementSettings {
+    pub font_paths: Vec<String>,
 }
 
 /// The background job runner.

@@ -28,6 +28,10 @@ pub enum Error {
     /// The account is locked for now: 423.
     #[error("{code}: {detail}")]
     Locked { code: &'static str, detail: String, params: Params },
+    /// Too many attempts or sends in a window (SMS codes, bindings): 429, with the seconds after
+    /// which another may succeed.
+    #[error("{code}: {detail}")]
+    TooMany { code: &'static str, detail: String, params: Params, retry_after_secs: u32 },
     /// The service cannot take this now (overload, the database out of reach): 503, with the
     /// seconds after which to retry.
     #[error("{code}: {detail}")]
@@ -54,6 +58,7 @@ impl Error {
             | Self::NotFound { code, .. }
             | Self::Conflict { code, .. }
             | Self::Locked { code, .. }
+            | Self::TooMany { code, .. }
             | Self::Unavailable { code, .. } => code,
             Self::Internal(_) => "internal",
         }
@@ -75,6 +80,11 @@ impl Error {
         Self::Locked { code, detail: detail.to_string(), params }
     }
 
+    /// A 429 asking to wait `retry_after_secs`.
+    pub fn too_many(code: &'static str, detail: impl ToString, retry_after_secs: u32) -> Self {
+        Self::TooMany { code, detail: detail.to_string(), params: Params::new(), retry_after_secs }
+    }
+
     /// A 503 asking to retry after `retry_after_secs`.
     pub fn unavailable(code: &'static str, detail: impl ToString, retry_after_secs: u32) -> Self {
         Self::Unavailable { code, detail: detail.to_string(), retry_after_secs }
@@ -94,7 +104,11 @@ impl Error {
 
     /// Adds an extra member to a problem that carries parameters.
     pub fn with_param(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
-        if let Self::Invalid { params, .. } | Self::Conflict { params, .. } | Self::Locked { params, .. } = &mut self {
+        if let Self::Invalid { params, .. }
+        | Self::Conflict { params, .. }
+        | Self::Locked { params, .. }
+        | Self::TooMany { params, .. } = &mut self
+        {
             params.insert(key.into(), value.into());
         }
         self

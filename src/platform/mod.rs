@@ -16,6 +16,7 @@ pub mod error;
 pub mod http;
 pub mod idempotency;
 pub mod job_runs;
+pub mod sms_gateway;
 pub mod telemetry;
 
 use std::sync::Arc;
@@ -27,13 +28,15 @@ use clock::SharedClock;
 use config::Settings;
 
 /// What every capability's service works with: the store, the clock, the working-day calendar
-/// and the settings. Cheap to clone.
+/// the settings and the SMS gateway. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Core {
     pub pool: PgPool,
     pub clock: SharedClock,
     pub calendar: Arc<WorkingCalendar>,
     pub settings: Arc<Settings>,
+    /// Where SMS codes go out (the outbox table unless another gateway is plugged in).
+    pub sms: Arc<dyn sms_gateway::SmsGateway>,
 }
 
 /// Declares a capability's service: a borrow of the [`Core`] whose methods are the

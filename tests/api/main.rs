@@ -3,6 +3,7 @@
 
 mod adjustment_rules;
 mod architecture;
+mod assertions;
 mod auth;
 mod authorisation;
 mod card_activation;

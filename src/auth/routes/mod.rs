@@ -1,5 +1,6 @@
-//! The auth routes: OAuth2 client credentials and staff sessions.
+//! The auth routes: OAuth2 client credentials, staff sessions and the client registry.
 
+mod clients;
 mod oauth;
 mod staff_sessions;
 
@@ -9,5 +10,5 @@ use crate::platform::http::AppState;
 
 /// The token and staff-session routes.
 pub fn router() -> OpenApiRouter<AppState> {
-    oauth::router().merge(staff_sessions::router())
+    oauth::router().merge(staff_sessions::router()).merge(clients::router())
 }

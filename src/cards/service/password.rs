@@ -97,7 +97,12 @@ impl Cards<'_> {
     /// One counted check: reserve a slot, compare off the runtime and without holding a
     /// connection, then settle it. Concurrent right passwords wait for a slot rather than being
     /// told the card is locked; concurrent wrong ones are evaluated at most the limit.
-    async fn check_password(&self, actor: &Actor, card_no: &CardNo, presented: SecretString) -> Result<CardRow> {
+    pub(super) async fn check_password(
+        &self,
+        actor: &Actor,
+        card_no: &CardNo,
+        presented: SecretString,
+    ) -> Result<CardRow> {
         let card = {
             let mut conn = self.pool.acquire().await?;
             let card = load(&mut conn, card_no).await?;

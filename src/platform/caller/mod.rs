@@ -3,10 +3,12 @@
 //! and the scope matrices (channel kinds and staff roles; the scope each operation needs).
 
 pub mod operations;
+mod own_view;
 mod principal;
 mod scopes;
 
-pub use principal::{Actor, ActorKind, Principal, StaffIdentity};
+pub use own_view::OwnView;
+pub use principal::{Actor, ActorKind, PersonSession, Principal, StaffIdentity};
 pub use scopes::{ClientKind, Role, Scope};
 
 /// The caller context, extracted once per request and passed down as one value: the principal

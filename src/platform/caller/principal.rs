@@ -1,7 +1,7 @@
 //! Who is calling: the authenticated principal behind a bearer token, and the actor recorded in
 //! histories and the audit log.
 
-use crate::domain::{ClientId, StaffId};
+use crate::domain::{BindingId, ClientId, PersonNo, StaffId};
 
 use super::{ClientKind, Role, Scope};
 use crate::platform::error::{Error, Result};
@@ -17,13 +17,24 @@ pub struct StaffIdentity {
     pub identified: bool,
 }
 
-/// The holder of a valid bearer token: always a client (the channel), and for staff sessions
-/// also the staff user.
+/// The person behind a person session, and how the session was opened.
+#[derive(Debug, Clone)]
+pub struct PersonSession {
+    pub person_no: PersonNo,
+    /// `binding`, `sms`, `password`, `card_password`, `verified_identity` or `e_social_card`.
+    pub method: String,
+    /// The binding a `binding` session (or the binding that opened it) came through.
+    pub binding_id: Option<BindingId>,
+}
+
+/// The holder of a valid bearer token: always a client (the channel), for staff sessions also
+/// the staff user, and for person sessions the person.
 #[derive(Debug, Clone)]
 pub struct Principal {
     pub client_id: ClientId,
     pub client_kind: ClientKind,
     pub staff: Option<StaffIdentity>,
+    pub person: Option<PersonSession>,
     pub scopes: Vec<Scope>,
     /// The bank a bank client acts for.
     pub bank_code: Option<String>,
@@ -51,6 +62,13 @@ impl Principal {
         self.scopes.contains(&scope)
     }
 
+    /// The person of a person session, or 403 for any other token.
+    pub fn person_session(&self) -> Result<&PersonSession> {
+        self.person.as_ref().ok_or_else(|| {
+            Error::forbidden("session.not_a_person_session", "this needs a person session (POST /v1/sessions)")
+        })
+    }
+
     /// Whether ID numbers and phones may be shown unmasked.
     pub fn may_read_pii(&self) -> bool {
         self.scopes.contains(&Scope::PiiRead)
@@ -58,9 +76,10 @@ impl Principal {
 
     /// The actor to record for this request.
     pub fn actor(&self, request_id: Option<String>) -> Actor {
-        let (kind, id) = match &self.staff {
-            Some(staff) => (ActorKind::Staff, staff.username.clone()),
-            None => (ActorKind::Client, self.client_id.to_string()),
+        let (kind, id) = match (&self.staff, &self.person) {
+            (Some(staff), _) => (ActorKind::Staff, staff.username.clone()),
+            (None, Some(person)) => (ActorKind::Person, person.person_no.to_string()),
+            (None, None) => (ActorKind::Client, self.client_id.to_string()),
         };
         Actor {
             kind,
@@ -77,6 +96,8 @@ impl Principal {
 pub enum ActorKind {
     Client,
     Staff,
+    /// The insured person, in a person session.
+    Person,
     System,
 }
 
@@ -86,6 +107,7 @@ impl ActorKind {
         match self {
             Self::Client => "client",
             Self::Staff => "staff",
+            Self::Person => "person",
             Self::System => "system",
         }
     }

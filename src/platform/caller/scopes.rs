@@ -35,8 +35,14 @@ scopes! {
     StaffSessionsOpen => "staff_sessions:open",
     /// Bind a person to the channel or open a person session.
     PersonSessionsOpen => "person_sessions:open",
-    /// A person's own balance, contributions, consumption and filings.
+    /// A person's own balance, contributions, consumption and filings (person sessions only).
     SelfRead => "self:read",
+    /// Report and cancel a temporary loss of one's own card (person sessions only).
+    SelfCardsLoss => "self:cards_loss",
+    /// Change one's own phone, address and account password (person sessions only).
+    SelfContact => "self:contact",
+    /// End a person's channel bindings (hall).
+    BindingsManage => "bindings:manage",
     /// The records of the holder of a presented card or e-voucher.
     CardHolderRead => "card_holder:read",
     /// Any person's records (hall).
@@ -149,27 +155,35 @@ impl ClientKind {
     pub fn scopes(self) -> &'static [Scope] {
         use Scope::*;
         match self {
-            Self::WechatOfficialAccount => &[PersonSessionsOpen, SelfRead, CardsLossTemporary],
-            Self::Yushiban => &[PersonSessionsOpen, SelfRead, CardsLossTemporary, RemoteFilingsWrite, FamilyWrite],
-            Self::ProvincialPlatform => &[PersonSessionsOpen, SelfRead, StatementsExport],
-            Self::NationalApp => {
-                &[PersonSessionsOpen, SelfRead, CardsLossTemporary, EVouchersActivate, RemoteFilingsWrite, FamilyWrite]
-            }
-            Self::Zhenghaoban => &[PersonSessionsOpen, SelfRead, CardsLossTemporary, EVouchersActivate],
+            Self::WechatOfficialAccount
+            | Self::Yushiban
+            | Self::ProvincialPlatform
+            | Self::NationalApp
+            | Self::Zhenghaoban => &[PersonSessionsOpen],
             Self::ServiceHall => &[StaffSessionsOpen],
             Self::Institution => &[CardHolderRead, CardsActivate, CardsVerifyPassword, SettlementsWrite],
-            Self::Terminal => &[
-                PersonSessionsOpen,
-                CardHolderRead,
-                CardsActivate,
-                CardsPassword,
-                CardsVerifyPassword,
-                StatementsExport,
-            ],
+            Self::Terminal => &[PersonSessionsOpen, CardHolderRead, CardsActivate, CardsPassword, CardsVerifyPassword],
             Self::Bank => {
                 &[CardsIssue, CardsActivate, CardsLossFormal, CardsReplace, ContributionsPay, ContributionsArrive]
             }
             Self::TaxBureau => &[ContributionsPay, ContributionsArrive],
+        }
+    }
+
+    /// The scopes of a person session opened through a client of this kind: only the person's
+    /// own records and actions, never another person's (the SPEC §4 columns, person side).
+    pub fn session_scopes(self) -> &'static [Scope] {
+        use Scope::*;
+        match self {
+            Self::WechatOfficialAccount => &[SelfRead, SelfCardsLoss, SelfContact],
+            Self::Yushiban => &[SelfRead, SelfCardsLoss, SelfContact, RemoteFilingsWrite, FamilyWrite],
+            Self::ProvincialPlatform => &[SelfRead, SelfContact, StatementsExport],
+            Self::NationalApp => {
+                &[SelfRead, SelfCardsLoss, SelfContact, EVouchersActivate, RemoteFilingsWrite, FamilyWrite]
+            }
+            Self::Zhenghaoban => &[SelfRead, SelfCardsLoss, SelfContact, EVouchersActivate],
+            Self::Terminal => &[SelfRead, StatementsExport],
+            _ => &[],
         }
     }
 }
@@ -226,6 +240,7 @@ impl Role {
             RemoteFilingsWrite,
             FamilyWrite,
             StatementsExport,
+            BindingsManage,
         ];
         // A supervisor holds a clerk's rights and these.
         const SUPERVISOR_ONLY: &[Scope] = &[PiiRead, ContributionsManualArrival, AccountsAdjust];

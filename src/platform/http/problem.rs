@@ -35,6 +35,12 @@ impl IntoResponse for Error {
             Error::NotFound { code, detail } => (StatusCode::NOT_FOUND, code, Some(detail), Params::new()),
             Error::Conflict { code, detail, params } => (StatusCode::CONFLICT, code, Some(detail), params),
             Error::Locked { code, detail, params } => (StatusCode::LOCKED, code, Some(detail), params),
+            Error::TooMany { code, detail, params, retry_after_secs } => {
+                let mut response = StatusCode::TOO_MANY_REQUESTS.into_response();
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+                response.extensions_mut().insert(ProblemData { code, detail: Some(detail), params });
+                return response;
+            }
             Error::Unavailable { code, detail, retry_after_secs } => {
                 tracing::warn!(code, %detail, "answered 503");
                 let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
