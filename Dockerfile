@@ -33,7 +33,7 @@ RUN touch src/main.rs src/lib.rs \
 FROM debian:bookworm-slim
 
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates curl \
+ && apt-get install -y --no-install-recommends ca-certificates curl fonts-wqy-microhei \
  && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 medcard \

@@ -1,4 +1,4 @@
-//! The command line: `serve` (the default), `migrate`, `client create`, `staff create`.
+//! The command line: `serve` (the default), `migrate`, `client create`, `staff create`, `sms outbox`, ….
 
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
@@ -64,6 +64,24 @@ enum Command {
     Jobs {
         #[command(subcommand)]
         command: JobsCommand,
+    },
+    /// The SMS outbox (what the default SMS gateway has queued).
+    Sms {
+        #[command(subcommand)]
+        command: SmsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SmsCommand {
+    /// Print the latest queued messages, newest first, as JSON (for an operator or a demo).
+    Outbox {
+        /// Only messages to this phone.
+        #[arg(long)]
+        phone: Option<String>,
+        /// How many messages.
+        #[arg(long, default_value_t = 5)]
+        limit: i64,
     },
 }
 
@@ -178,6 +196,9 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Ledger { command: LedgerCommand::Check } => with_core(settings, check_ledger).await,
         Command::Jobs { command: JobsCommand::Run } => with_core(settings, run_jobs).await,
+        Command::Sms { command: SmsCommand::Outbox { phone, limit } } => {
+            with_core(settings, |core| print_outbox(core, phone, limit)).await
+        }
         Command::Staff { command: StaffCommand::Create { username, role, id_number } } => {
             let id_number = parse_id_number(&id_number)?;
             let password = staff_password()?;
@@ -313,6 +334,13 @@ fn staff_password() -> anyhow::Result<SecretString> {
     let mut line = String::new();
     stdin.lock().read_line(&mut line).context("reading the password from standard input")?;
     Ok(SecretString::from(line.trim_end_matches(['\r', '\n']).to_owned()))
+}
+
+/// `sms outbox`: the latest messages of the default gateway.
+async fn print_outbox(core: Core, phone: Option<String>, limit: i64) -> Result<()> {
+    let messages = crate::platform::sms_gateway::OutboxGateway::recent(&core.pool, phone.as_deref(), limit).await?;
+    print_json(&serde_json::to_value(messages)?);
+    Ok(())
 }
 
 fn print_json(value: &serde_json::Value) {

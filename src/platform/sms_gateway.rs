@@ -55,3 +55,25 @@ impl SmsGateway for OutboxGateway {
         })
     }
 }
+
+/// A queued message, as an operator reads the outbox.
+#[derive(Debug, serde::Serialize, sqlx::FromRow)]
+pub struct QueuedMessage {
+    pub phone: String,
+    pub body: String,
+    pub queued_at: DateTime<Utc>,
+}
+
+impl OutboxGateway {
+    /// The latest `limit` messages (to `phone` only, when given), newest first.
+    pub async fn recent(pool: &sqlx::PgPool, phone: Option<&str>, limit: i64) -> sqlx::Result<Vec<QueuedMessage>> {
+        sqlx::query_as(
+            "SELECT phone, body, queued_at FROM sms_outbox WHERE $1::text IS NULL OR phone = $1
+              ORDER BY queued_at DESC, message_id LIMIT $2",
+        )
+        .bind(phone)
+        .bind(limit.clamp(1, 100))
+        .fetch_all(pool)
+        .await
+    }
+}
