@@ -109,3 +109,38 @@ pub struct OpenedSession {
     pub method: SessionMethod,
     pub idle_timeout_secs: i32,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_channel_signs_in_only_the_ways_spec_section_4_gives_it() {
+        use ClientKind::*;
+        use SessionMethod::*;
+        let expected: &[(SessionMethod, &[ClientKind])] = &[
+            (Binding, &[WechatOfficialAccount, Yushiban, ProvincialPlatform, NationalApp, Zhenghaoban]),
+            (Sms, &[WechatOfficialAccount, Yushiban, ProvincialPlatform, NationalApp, Zhenghaoban]),
+            (Password, &[ProvincialPlatform]),
+            (ESocialCard, &[ProvincialPlatform]),
+            (VerifiedIdentity, &[Yushiban, NationalApp, Zhenghaoban]),
+            (CardPassword, &[Terminal]),
+        ];
+        for (method, kinds) in expected {
+            for kind in ClientKind::ALL {
+                assert_eq!(method.allowed_for(kind), kinds.contains(&kind), "{method:?} on {kind:?}");
+            }
+            assert_eq!(SessionMethod::parse(method.as_str()), Some(*method));
+        }
+    }
+
+    #[test]
+    fn a_channel_user_ref_is_visible_ascii_of_at_most_128_characters() {
+        for good in ["oWx-openid-0001", "a", &"x".repeat(128), "user@channel:42"] {
+            assert!(ChannelUserRef::parse(good).is_ok(), "{good}");
+        }
+        for bad in ["", " ", "has space", &"x".repeat(129), "微信", "tab\there"] {
+            assert!(ChannelUserRef::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

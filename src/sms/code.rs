@@ -91,3 +91,30 @@ pub(super) fn hash(salt: &[u8], code: &str) -> Vec<u8> {
 pub(super) fn same_digest(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_presented_code_is_exactly_six_digits() {
+        for good in ["000000", "123456", " 987654 "] {
+            assert!(PresentedCode::parse(good).is_ok(), "{good}");
+        }
+        for bad in ["", "12345", "1234567", "12345a", "１２３４５６", "12 456"] {
+            assert!(PresentedCode::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn generated_codes_are_six_digits_and_hashes_depend_on_the_salt() {
+        for _ in 0..100 {
+            let code = generate();
+            assert!(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()), "{code}");
+        }
+        let (a, b) = (salt(), salt());
+        assert_ne!(hash(&a, "123456"), hash(&b, "123456"));
+        assert!(same_digest(&hash(&a, "123456"), &hash(&a, "123456")));
+        assert!(!same_digest(&hash(&a, "123456"), &hash(&a, "123457")));
+    }
+}

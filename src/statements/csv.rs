@@ -9,8 +9,8 @@ use crate::domain::{Money, mask_id_number};
 use crate::ledger::EntryRow;
 use crate::platform::clock::china_offset;
 
-/// One CSV field, quoted when it needs to be; a leading `=`, `+`, `-` or `@` is defused so a
-/// spreadsheet never runs it as a formula.
+/// One CSV field, quoted when it needs to be; a leading `=`, `+` or `@` is defused so a
+/// spreadsheet never runs it as a formula (`-` stays: amounts are negative numbers).
 fn field(raw: &str) -> String {
     let defused = if raw.starts_with(['=', '+', '@']) { format!("'{raw}") } else { raw.to_owned() };
     if defused.contains([',', '"', '\r', '\n']) { format!("\"{}\"", defused.replace('"', "\"\"")) } else { defused }
@@ -79,4 +79,18 @@ pub fn foot(closing: Money) -> String {
 /// An instant as Zhengzhou wall-clock time.
 pub fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
     at.with_timezone(&china_offset()).format("%Y-%m-%d %H:%M").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn csv_fields_are_quoted_when_needed_and_never_run_as_formulas() {
+        assert_eq!(field("王芳"), "王芳");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(field("-3.50"), "-3.50");
+    }
 }

@@ -124,3 +124,24 @@ impl Statements<'_> {
         self.audit(&mut conn, caller.actor(), "statement.export", Some(subject), details).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_statement_period_defaults_to_the_last_twelve_months_and_spans_at_most_three_years() {
+        let today = day(2026, 12, 2);
+        let default = StatementPeriod::new(None, None, today).unwrap();
+        assert_eq!((default.from, default.to), (day(2025, 12, 2), today));
+        let capped = StatementPeriod::new(Some(day(2026, 1, 1)), Some(day(2027, 5, 1)), today).unwrap();
+        assert_eq!(capped.to, today);
+        assert!(StatementPeriod::new(Some(day(2023, 12, 2)), None, today).is_ok());
+        assert!(StatementPeriod::new(Some(day(2023, 12, 1)), None, today).is_err());
+        assert!(StatementPeriod::new(Some(day(2026, 6, 2)), Some(day(2026, 6, 1)), today).is_err());
+    }
+}

@@ -12,6 +12,7 @@ mod card_password;
 mod card_sequences;
 mod cards;
 mod catalogue;
+mod clients;
 mod contributions;
 mod end_to_end;
 mod helpers;
