@@ -17,7 +17,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::platform::http::{AppState, health, metrics, problem};
+use crate::platform::http::{AppState, health, metrics, problem, rate_limit};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -89,6 +89,7 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(axum::middleware::from_fn(problem::render))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), rate_limit::guard))
         .layer(CatchPanicLayer::new())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

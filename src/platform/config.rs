@@ -33,6 +33,7 @@ pub struct Settings {
     pub sms: SmsSettings,
     pub sessions: SessionSettings,
     pub statements: StatementSettings,
+    pub rate_limits: RateLimitSettings,
 }
 
 /// The HTTP listener.
@@ -121,6 +122,14 @@ pub struct SessionSettings {
     pub provincial_lookback_years: u32,
     pub binding_failures_per_id_number: i64,
     pub binding_failures_per_client: i64,
+}
+
+/// Quotas of the sign-in endpoints.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitSettings {
+    pub sign_ins_per_minute_per_source: u32,
+    pub sign_ins_per_minute_per_client: u32,
 }
 
 /// Statements.

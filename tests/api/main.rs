@@ -21,5 +21,6 @@ mod ledger;
 mod ledger_writer;
 mod persons;
 mod problems;
+mod rate_limits;
 mod status_transitions;
 mod text_inputs;

@@ -395,6 +395,7 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
         "Not an Ed25519 public key (PEM or base64url of 32 bytes)",
     ),
     ("client.not_found", "未找到该客户端", "No such client"),
+    ("rate.limited", "登录尝试过于频繁，请稍后再试", "Too many sign-in attempts; wait and retry"),
     (
         "auth.person_session_confined",
         "参保人登录会话只能办理本人业务",

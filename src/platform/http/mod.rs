@@ -8,6 +8,7 @@ mod messages;
 pub mod metrics;
 pub mod paging;
 pub mod problem;
+pub mod rate_limit;
 
 pub use messages::is_catalogued;
 
@@ -20,4 +21,6 @@ use super::Core;
 pub struct AppState {
     pub core: Core,
     pub metrics: PrometheusHandle,
+    /// Quotas of the sign-in endpoints.
+    pub limits: std::sync::Arc<rate_limit::SignInLimits>,
 }
