@@ -17,7 +17,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::platform::http::{AppState, health, metrics, problem, rate_limit};
+use crate::platform::http::{AppState, completion, health, metrics, problem, rate_limit};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -94,7 +94,8 @@ pub fn app(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(server.request_timeout_secs),
-        ));
+        ))
+        .layer(axum::middleware::from_fn(completion::run_writes_to_completion));
     router
         .merge(SwaggerUi::new("/docs").url("/openapi.json", api))
         .layer(DefaultBodyLimit::max(server.max_body_bytes))

@@ -14,6 +14,7 @@ mod cards;
 mod catalogue;
 mod clients;
 mod contributions;
+mod disconnects;
 mod end_to_end;
 mod helpers;
 mod id_number_properties;

@@ -2,6 +2,7 @@
 //! extractors, problem+json rendering and its message catalogue, paging, health and metrics.
 
 pub mod body;
+pub mod completion;
 pub mod extract;
 pub mod health;
 mod messages;
