@@ -17,7 +17,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::platform::http::{AppState, completion, health, metrics, problem, rate_limit};
+use crate::platform::http::{AppState, completion, documented, health, metrics, problem, rate_limit};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -72,12 +72,15 @@ fn routes() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document, as served at `/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes().split_for_parts().1
+    let mut api = routes().split_for_parts().1;
+    documented::add_common_responses(&mut api);
+    api
 }
 
 /// The whole application: routes, docs and middleware.
 pub fn app(state: AppState) -> Router {
-    let (router, api) = routes().split_for_parts();
+    let (router, mut api) = routes().split_for_parts();
+    documented::add_common_responses(&mut api);
     let server = &state.core.settings.server;
     let request_id = HeaderName::from_static("x-request-id");
     let middleware = ServiceBuilder::new()

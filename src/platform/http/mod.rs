@@ -3,6 +3,7 @@
 
 pub mod body;
 pub mod completion;
+pub mod documented;
 pub mod extract;
 pub mod health;
 mod messages;

@@ -21,6 +21,11 @@ use crate::platform::error::Error;
 /// The routes limited (all `POST`).
 const LIMITED: [&str; 5] = ["/v1/oauth/token", "/v1/staff/sessions", "/v1/sessions", "/v1/bindings", "/v1/sms-codes"];
 
+/// Whether `path` is one of the rate-limited sign-in routes.
+pub fn is_limited(path: &str) -> bool {
+    LIMITED.contains(&path)
+}
+
 /// Keys kept before stale ones are pruned.
 const PRUNE_ABOVE: usize = 10_000;
 
@@ -60,7 +65,7 @@ impl SignInLimits {
 
 /// Middleware: refuses a sign-in request over its quota.
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if request.method() != Method::POST || !LIMITED.contains(&request.uri().path()) {
+    if request.method() != Method::POST || !is_limited(request.uri().path()) {
         return next.run(request).await;
     }
     // In-process callers (tests) have no peer address; they share one key.
