@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, TimeZone, Utc};
 use medcard::cards::CardState;
 use medcard::jobs::{Job, run_all_once};
-use medcard::platform::caller::{ClientKind, Role};
+use medcard::platform::caller::Role;
 use serde_json::Value;
 
 use crate::helpers::TestApp;
@@ -33,9 +33,8 @@ async fn a_temporary_loss_reported_before_a_weekend_and_a_holiday_lapses_after_t
     // Friday 3 April 2026; Saturday 4 to Monday 6 April are the Qingming holiday.
     app.clock.set(zhengzhou(4, 3, 10, 0));
     let clerk = app.staff_token(Role::Clerk).await;
-    let wechat = app.client_token(ClientKind::WechatOfficialAccount).await;
     let (holder, card_no) = app.card_in(&clerk, Reach::Active).await;
-    let report = app.post(&card_path(&card_no, "/loss-reports"), &wechat, holder.loss_report("temporary")).await;
+    let report = app.post(&card_path(&card_no, "/loss-reports"), &clerk, holder.loss_report("temporary")).await;
     assert_eq!(report.status, StatusCode::CREATED, "{}", report.text);
     // Working days after the report: Tuesday 7, Wednesday 8, Thursday 9 April.
     assert_eq!(report.body["temporary_loss_until"], "2026-04-09");

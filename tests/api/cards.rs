@@ -282,25 +282,27 @@ async fn cards_are_read_by_the_hall_and_the_issuing_bank_only() {
 }
 
 #[tokio::test]
-async fn a_temporary_loss_is_reported_online_and_cancelled_with_the_holders_identity() {
+async fn a_temporary_loss_is_reported_at_the_hall_and_cancelled_with_the_holders_identity() {
+    // Online channels report a temporary loss of their own card in a person session
+    // (`/v1/me/cards/{card_no}/loss-reports`, tests/api/me.rs); this path, with the ID number
+    // and name, is the hall's and the issuing banks'.
     let app = TestApp::spawn().await;
     let clerk = app.staff_token(Role::Clerk).await;
-    let wechat = app.client_token(ClientKind::WechatOfficialAccount).await;
     let (holder, card_no) = app.card_in(&clerk, Reach::Active).await;
 
-    let report = app.post(&card_path(&card_no, "/loss-reports"), &wechat, holder.loss_report("temporary")).await;
+    let report = app.post(&card_path(&card_no, "/loss-reports"), &clerk, holder.loss_report("temporary")).await;
     assert_eq!(report.status, StatusCode::CREATED, "{}", report.text);
     assert_eq!(report.body["state"], "temporarily_lost");
     // Friday 20 November 2026 + 3 working days: Monday 23, Tuesday 24, Wednesday 25.
     assert_eq!(report.body["temporary_loss_until"], "2026-11-25");
 
     let stranger = json!({ "id_number": holder.id_number, "name": "李四" });
-    app.delete(&card_path(&card_no, "/loss-reports"), &wechat, stranger)
+    app.delete(&card_path(&card_no, "/loss-reports"), &clerk, stranger)
         .await
         .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "card.identity_mismatch");
     assert_eq!(app.stored_card_state(&card_no).await.0, CardState::TemporarilyLost);
 
-    let cancel = app.delete(&card_path(&card_no, "/loss-reports"), &wechat, holder.identity()).await;
+    let cancel = app.delete(&card_path(&card_no, "/loss-reports"), &clerk, holder.identity()).await;
     assert_eq!(cancel.status, StatusCode::OK, "{}", cancel.text);
     assert_eq!(cancel.body["state"], "active");
     assert_eq!(cancel.body["temporary_loss_until"], Value::Null);
@@ -309,8 +311,8 @@ async fn a_temporary_loss_is_reported_online_and_cancelled_with_the_holders_iden
     let codes: Vec<_> = history.iter().map(|h| h["reason_code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["issued", "activation", "temporary_loss", "temporary_loss_cancelled"]);
     for row in &history[2..] {
-        assert_eq!(row["channel"], "wechat_official_account");
-        assert_eq!(row["actor_kind"], "client");
+        assert_eq!(row["channel"], "service_hall");
+        assert_eq!(row["actor_kind"], "staff");
     }
 }
 
@@ -552,6 +554,8 @@ async fn channels_without_the_scope_are_refused_and_change_nothing() {
     let (active_holder, active) = app.card_in(&clerk, Reach::Active).await;
     let wechat = app.client_token(ClientKind::WechatOfficialAccount).await;
     let cases = [
+        // Online channels report a temporary loss only in a person session (tests/api/me.rs).
+        (wechat.clone(), Attempt::TemporaryLoss),
         (wechat.clone(), Attempt::FormalLoss),
         (wechat.clone(), Attempt::Activate),
         (wechat.clone(), Attempt::Freeze),
@@ -580,8 +584,8 @@ async fn channels_without_the_scope_are_refused_and_change_nothing() {
     assert_eq!(app.card_history_len(&unactivated).await, 1);
     assert_eq!(app.card_history_len(&active).await, 2);
 
-    // What the WeChat channel may do: a temporary loss.
-    let response = attempt(&app, &wechat, &active_holder, &active, Attempt::TemporaryLoss).await;
+    // What the hall may do with the holder's identity: a temporary loss.
+    let response = attempt(&app, &clerk, &active_holder, &active, Attempt::TemporaryLoss).await;
     assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
 }
 

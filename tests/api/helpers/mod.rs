@@ -5,6 +5,7 @@ pub mod cards;
 mod database;
 pub mod ids;
 pub mod money;
+pub mod persons_side;
 
 use std::sync::Arc;
 
