@@ -47,13 +47,20 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Principal, Erro
 }
 
 /// A person session reaches only the person's own view (`/v1/me...`) and its own end, never a
-/// route that names a person or a card by number, whatever scopes it carries.
+/// route that names a person or a card by number, whatever scopes it carries; and the own view
+/// is only for person sessions.
 fn confine_person_session(principal: &Principal, route: &str) -> Result<(), Error> {
-    let own = route == "/v1/me" || route.starts_with("/v1/me/") || route == "/v1/sessions/current";
-    if principal.person.is_none() || own {
-        return Ok(());
+    let own_view = route == "/v1/me" || route.starts_with("/v1/me/");
+    match (&principal.person, own_view || route == "/v1/sessions/current") {
+        (Some(_), false) => Err(Error::forbidden(
+            "auth.person_session_confined",
+            "a person session reaches only /v1/me and its own end",
+        )),
+        (None, _) if own_view => {
+            Err(Error::forbidden("session.not_a_person_session", "this needs a person session (POST /v1/sessions)"))
+        }
+        _ => Ok(()),
     }
-    Err(Error::forbidden("auth.person_session_confined", "a person session reaches only /v1/me and its own end"))
 }
 
 /// Admits the principal if it holds one of `scopes` (any authenticated caller when empty).

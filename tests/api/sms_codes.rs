@@ -181,7 +181,15 @@ async fn bad_phones_and_purposes_are_refused_and_nothing_is_sent() {
 async fn only_clients_that_open_person_sessions_ask_for_codes() {
     let app = TestApp::spawn().await;
     let phone = fresh_phone();
-    for kind in [ClientKind::Bank, ClientKind::Institution, ClientKind::ServiceHall, ClientKind::TaxBureau] {
+    // The terminal signs in with the card and its password only, so it sends no codes either.
+    let refused = [
+        ClientKind::Bank,
+        ClientKind::Institution,
+        ClientKind::ServiceHall,
+        ClientKind::TaxBureau,
+        ClientKind::Terminal,
+    ];
+    for kind in refused {
         let token = app.client_token(kind).await;
         app.send_sms(&token, &phone, "login").await.assert_problem(StatusCode::FORBIDDEN, "auth.insufficient_scope");
     }
@@ -195,7 +203,6 @@ async fn only_clients_that_open_person_sessions_ask_for_codes() {
         ClientKind::ProvincialPlatform,
         ClientKind::NationalApp,
         ClientKind::Zhenghaoban,
-        ClientKind::Terminal,
     ];
     for kind in kinds {
         let token = app.client_token(kind).await;

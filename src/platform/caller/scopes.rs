@@ -33,14 +33,18 @@ macro_rules! scopes {
 scopes! {
     /// Open staff sessions (the hall's window application).
     StaffSessionsOpen => "staff_sessions:open",
-    /// Bind a person to the channel or open a person session.
+    /// Bind a person to the channel, send SMS codes, open person sessions (online channels).
     PersonSessionsOpen => "person_sessions:open",
+    /// Open a person session with the card and its password (self-service terminals).
+    TerminalSessionsOpen => "terminal_sessions:open",
     /// A person's own balance, contributions, consumption and filings (person sessions only).
     SelfRead => "self:read",
     /// Report and cancel a temporary loss of one's own card (person sessions only).
     SelfCardsLoss => "self:cards_loss",
-    /// Change one's own phone, address and account password (person sessions only).
+    /// Change one's own phone, address and bindings (person sessions only).
     SelfContact => "self:contact",
+    /// Set one's own provincial-platform account password (its person sessions only).
+    SelfPassword => "self:password",
     /// End a person's channel bindings (hall).
     BindingsManage => "bindings:manage",
     /// The records of the holder of a presented card or e-voucher.
@@ -65,7 +69,7 @@ scopes! {
     CardsLossFormal => "cards:loss_formal",
     /// Order replacement cards.
     CardsReplace => "cards:replace",
-    /// Freeze and unfreeze cards; reset card passwords.
+    /// Freeze and unfreeze cards.
     CardsFreeze => "cards:freeze",
     /// Change a card password (old and new).
     CardsPassword => "cards:password",
@@ -162,7 +166,9 @@ impl ClientKind {
             | Self::Zhenghaoban => &[PersonSessionsOpen],
             Self::ServiceHall => &[StaffSessionsOpen],
             Self::Institution => &[CardHolderRead, CardsActivate, CardsVerifyPassword, SettlementsWrite],
-            Self::Terminal => &[PersonSessionsOpen, CardHolderRead, CardsActivate, CardsPassword, CardsVerifyPassword],
+            Self::Terminal => {
+                &[TerminalSessionsOpen, CardHolderRead, CardsActivate, CardsPassword, CardsVerifyPassword]
+            }
             Self::Bank => {
                 &[CardsIssue, CardsActivate, CardsLossFormal, CardsReplace, ContributionsPay, ContributionsArrive]
             }
@@ -177,7 +183,7 @@ impl ClientKind {
         match self {
             Self::WechatOfficialAccount => &[SelfRead, SelfCardsLoss, SelfContact],
             Self::Yushiban => &[SelfRead, SelfCardsLoss, SelfContact, RemoteFilingsWrite, FamilyWrite],
-            Self::ProvincialPlatform => &[SelfRead, SelfContact, StatementsExport],
+            Self::ProvincialPlatform => &[SelfRead, SelfContact, SelfPassword, StatementsExport],
             Self::NationalApp => {
                 &[SelfRead, SelfCardsLoss, SelfContact, EVouchersActivate, RemoteFilingsWrite, FamilyWrite]
             }

@@ -141,7 +141,7 @@ async fn own_bindings(State(state): State<AppState>, caller: Caller) -> Result<J
 
 /// Unbind one of the session person's bindings; sessions opened through it end.
 #[utoipa::path(
-    delete, path = "/v1/me/bindings/{binding_id}", tag = "me", security(("bearer" = ["self:read"])),
+    delete, path = "/v1/me/bindings/{binding_id}", tag = "me", security(("bearer" = ["self:contact"])),
     params(("binding_id" = Uuid, Path, description = "Binding id")),
     responses(
         (status = 200, description = "Ended", body = BindingView),

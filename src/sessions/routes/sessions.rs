@@ -82,14 +82,16 @@ impl From<OpenedSession> for SessionResponse {
     }
 }
 
-/// Open a person session (the channel's client token with `person_sessions:open`).
+/// Open a person session (an online channel's client token with `person_sessions:open`, or a
+/// terminal's with `terminal_sessions:open`).
 ///
 /// Methods by channel: `binding` and `sms` on every person-facing online channel; `password`
 /// and `e_social_card` on the provincial platform; `verified_identity` on 豫事办, the national
 /// app and 郑好办; `card_password` on self-service terminals. Sessions end after
 /// `expires_in`, after `idle_timeout_secs` unused, or at `DELETE /v1/sessions/current`.
 #[utoipa::path(
-    post, path = "/v1/sessions", tag = "person sessions", security(("bearer" = ["person_sessions:open"])),
+    post, path = "/v1/sessions", tag = "person sessions",
+    security(("bearer" = ["person_sessions:open"]), ("bearer" = ["terminal_sessions:open"])),
     request_body = SessionRequest,
     responses(
         (status = 201, description = "Signed in", body = SessionResponse),
@@ -175,7 +177,7 @@ pub struct PasswordBody {
 /// Set the account password used by `method: password` sign-ins on the provincial platform;
 /// needs a session opened by SMS, and is how a locked or forgotten password is reset.
 #[utoipa::path(
-    put, path = "/v1/me/password", tag = "person sessions", security(("bearer" = ["self:contact"])),
+    put, path = "/v1/me/password", tag = "person sessions", security(("bearer" = ["self:password"])),
     request_body = PasswordBody,
     responses(
         (status = 204, description = "Set; the password is unlocked"),
