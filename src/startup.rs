@@ -22,7 +22,7 @@ pub fn state(pool: sqlx::PgPool, clock: SharedClock, settings: Arc<Settings>) ->
     let calendar = Arc::new(WorkingCalendar::standard());
     let sms = Arc::new(crate::platform::sms_gateway::OutboxGateway);
     let core = Core { pool, clock, calendar, settings, sms };
-    let limits = Arc::new(crate::platform::http::rate_limit::SignInLimits::new(&core.settings.rate_limits));
+    let limits = Arc::new(crate::platform::http::rate_limit::SignInLimits::new(&core.settings.throttle));
     AppState { core, metrics: metrics::handle(), limits }
 }
 

@@ -33,7 +33,7 @@ pub struct Settings {
     pub sms: SmsSettings,
     pub sessions: SessionSettings,
     pub statements: StatementSettings,
-    pub rate_limits: RateLimitSettings,
+    pub throttle: RateLimitSettings,
 }
 
 /// The HTTP listener.

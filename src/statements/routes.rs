@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct StatementQuery {
     /// `csv` or `pdf`.
+    #[param(inline)]
     pub format: StatementFormat,
     /// First day, inclusive (default: twelve months before `to`).
     pub from: Option<NaiveDate>,

@@ -11,7 +11,7 @@ use crate::helpers::TestApp;
 #[tokio::test]
 async fn token_requests_beyond_the_quota_of_a_source_are_refused_with_retry_after() {
     let mut settings = Settings::defaults();
-    settings.rate_limits.sign_ins_per_minute_per_source = 5;
+    settings.throttle.sign_ins_per_minute_per_source = 5;
     let app = TestApp::spawn_with(settings).await;
     let (client_id, secret) = app.register_client(ClientKind::Bank).await;
     let body = json!({ "grant_type": "client_credentials", "client_id": client_id, "client_secret": secret });
@@ -33,7 +33,7 @@ async fn token_requests_beyond_the_quota_of_a_source_are_refused_with_retry_afte
 #[tokio::test]
 async fn one_channel_over_its_quota_does_not_hold_back_another() {
     let mut settings = Settings::defaults();
-    settings.rate_limits.sign_ins_per_minute_per_client = 3;
+    settings.throttle.sign_ins_per_minute_per_client = 3;
     let app = TestApp::spawn_with(settings).await;
     let busy = app.client_token(ClientKind::WechatOfficialAccount).await;
     let other = app.client_token(ClientKind::Yushiban).await;
