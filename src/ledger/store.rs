@@ -74,16 +74,20 @@ pub async fn list(conn: &mut PgConnection, filter: &EntryFilter<'_>) -> sqlx::Re
     .await
 }
 
-/// The balance at the start of Zhengzhou day `from`: the balance after the last entry before it.
+/// The balance at the start of Zhengzhou day `from`: the balance before the first entry on or
+/// after it (by entry order, which is the order balances were computed in), else the balance
+/// after the last entry.
 pub async fn balance_before(conn: &mut PgConnection, person_no: &PersonNo, from: NaiveDate) -> sqlx::Result<Money> {
     let balance: Option<Money> = sqlx::query_scalar(
-        "SELECT balance_after FROM account_entries
-          WHERE person_no = $1 AND (occurred_at AT TIME ZONE 'Asia/Shanghai')::date < $2
-          ORDER BY id DESC LIMIT 1",
+        "SELECT coalesce(
+            (SELECT balance_after - amount FROM account_entries
+              WHERE person_no = $1 AND (occurred_at AT TIME ZONE 'Asia/Shanghai')::date >= $2
+              ORDER BY id LIMIT 1),
+            (SELECT balance_after FROM account_entries WHERE person_no = $1 ORDER BY id DESC LIMIT 1))",
     )
     .bind(person_no)
     .bind(from)
-    .fetch_optional(conn)
+    .fetch_one(conn)
     .await?;
     Ok(balance.unwrap_or(Money::ZERO))
 }

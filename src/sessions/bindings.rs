@@ -9,6 +9,7 @@ use sqlx::PgConnection;
 use super::Sessions;
 use super::bindings_store::{self as store, BindingRow, Ending};
 use super::types::{ChannelUserRef, OpenedSession, SessionMethod, binds_accounts};
+use crate::auth::Auth;
 use crate::auth::token::hash_secret;
 use crate::cards::holds_card;
 use crate::domain::{BindingId, CardNo, IdNumber, PersonName, Phone};
@@ -81,7 +82,9 @@ impl Sessions<'_> {
     ) -> Result<BindingRow> {
         let now = self.clock.now();
         let ending = Ending { reason: "replaced", by: &caller.actor().id, at: now };
-        store::end_for_person(conn, &person.person_no, Some(&caller.client_id), ending).await?;
+        for replaced in store::end_for_person(conn, &person.person_no, Some(&caller.client_id), ending).await? {
+            Auth::new(self).revoke_person_sessions(conn, &person.person_no, Some(replaced.binding_id)).await?;
+        }
         let row = BindingRow {
             binding_id: BindingId::new(),
             client_id: caller.client_id.clone(),
@@ -121,9 +124,10 @@ impl Sessions<'_> {
         Ok(())
     }
 
-    /// Records a failed binding (counted and audited) and hands the refusal back.
+    /// Records a failed binding (audited; counted against the budgets when the identity or the
+    /// phone did not match, the guesses a budget is for) and hands the refusal back.
     async fn binding_failed(&self, caller: &Caller, id_hash: &[u8], error: Error) -> Error {
-        if super::open::is_refusal(&error) {
+        if matches!(error.code(), "binding.identity_mismatch" | "binding.phone_not_on_record") {
             let counted = async {
                 let mut conn = self.pool.acquire().await?;
                 store::insert_failure(&mut conn, &caller.client_id, id_hash, self.clock.now()).await

@@ -1,7 +1,9 @@
 //! The person's own contact change: a new phone must be proven by a `phone_change` code sent
-//! to it, used up in the transaction that changes the record.
+//! to it, used up in the transaction that changes the record, in a session that proved the
+//! person (not merely the channel account of a binding).
 
 use super::Sessions;
+use super::types::SessionMethod;
 use crate::persons::{ContactChange, PersonRow, Persons};
 use crate::platform::caller::Caller;
 use crate::platform::error::{Error, Result};
@@ -15,8 +17,17 @@ impl Sessions<'_> {
         change: &ContactChange,
         code: Option<&PresentedCode>,
     ) -> Result<PersonRow> {
-        let person_no = caller.person_session()?.person_no.clone();
+        let session = caller.person_session()?;
+        let person_no = session.person_no.clone();
         change.require_some()?;
+        // A binding session proves only that someone holds the channel account; moving the
+        // phone (the key to SMS sign-in and password reset) needs the person themselves.
+        if change.phone.is_some() && SessionMethod::parse(&session.method) == Some(SessionMethod::Binding) {
+            return Err(Error::forbidden(
+                "session.stronger_sign_in_required",
+                "changing the phone needs a session opened by SMS, password, card password or a verified identity",
+            ));
+        }
         let checked = match (&change.phone, code) {
             (Some(phone), Some(code)) => {
                 Some(SmsCodes::new(self).check_code(phone, SmsPurpose::PhoneChange, code).await?)

@@ -16,6 +16,12 @@ fn field(raw: &str) -> String {
     if defused.contains([',', '"', '\r', '\n']) { format!("\"{}\"", defused.replace('"', "\"\"")) } else { defused }
 }
 
+/// Free text (an entry's note): anything a spreadsheet could read as a formula or a control
+/// (a leading `-`, tab or CR too) is defused.
+fn text(raw: &str) -> String {
+    if raw.starts_with(['-', '\t', '\r']) { format!("'{raw}") } else { raw.to_owned() }
+}
+
 fn line(out: &mut String, fields: &[&str]) {
     let joined: Vec<String> = fields.iter().map(|f| field(f)).collect();
     let _ = write!(out, "{}\r\n", joined.join(","));
@@ -59,7 +65,7 @@ pub fn head(statement: &Statement) -> String {
 pub fn entries(page: &[EntryRow]) -> String {
     let mut out = String::new();
     for e in page {
-        let note = e.reason.clone().or_else(|| e.period.clone()).unwrap_or_default();
+        let note = text(&e.reason.clone().or_else(|| e.period.clone()).unwrap_or_default());
         let when = local_time(e.occurred_at);
         line(
             &mut out,
@@ -92,5 +98,7 @@ mod tests {
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(field("=SUM(A1)"), "'=SUM(A1)");
         assert_eq!(field("-3.50"), "-3.50");
+        assert_eq!(super::text("-2+3"), "'-2+3");
+        assert_eq!(super::text("退费"), "退费");
     }
 }

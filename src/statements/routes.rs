@@ -56,7 +56,8 @@ async fn own_statement(
     Query(query): Query<StatementQuery>,
 ) -> Result<Response, Error> {
     let view = OwnView::of(&caller, &state.core)?;
-    view.from_day(query.from)?;
+    let period = StatementPeriod::new(query.from, query.to, state.core.clock.today())?;
+    view.from_day(Some(period.from))?;
     statement_response(&state, &caller, &view.person_no, &query).await
 }
 

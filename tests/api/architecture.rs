@@ -12,19 +12,40 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 /// The contexts: the capability folders under `src/`, and the two shared ones.
-const CONTEXTS: [&str; 9] =
-    ["platform", "domain", "auth", "persons", "registries", "cards", "ledger", "contributions", "enrolment"];
+const CONTEXTS: [&str; 12] = [
+    "platform",
+    "domain",
+    "auth",
+    "persons",
+    "registries",
+    "cards",
+    "ledger",
+    "contributions",
+    "enrolment",
+    "sms",
+    "sessions",
+    "statements",
+];
 
 /// What the shared contexts may use: the platform only the domain, the domain nothing.
 const FOUNDATIONS: [(&str, &[&str]); 2] = [("platform", &["domain"]), ("domain", &[])];
 
 /// Each owned table and the one file whose SQL may write it.
-const OWNERS: [(&str, &str); 5] = [
+const OWNERS: [(&str, &str); 14] = [
     ("account_entries", "src/ledger/writer.rs"),
     ("accounts", "src/ledger/writer.rs"),
     ("audit_events", "src/platform/audit/store.rs"),
     ("person_status_history", "src/persons/history.rs"),
     ("card_transitions", "src/cards/history.rs"),
+    ("access_tokens", "src/auth/store/tokens.rs"),
+    ("clients", "src/auth/store/clients.rs"),
+    ("sms_codes", "src/sms/store.rs"),
+    ("sms_outbox", "src/platform/sms_gateway.rs"),
+    ("channel_bindings", "src/sessions/bindings_store.rs"),
+    ("binding_failures", "src/sessions/bindings_store.rs"),
+    ("person_passwords", "src/sessions/password_store.rs"),
+    ("assertion_nonces", "src/sessions/nonce_store.rs"),
+    ("person_contact_history", "src/persons/contact.rs"),
 ];
 
 /// The SQL statements that write a table, as their keywords.
@@ -54,6 +75,21 @@ fn only_the_person_history_writes_person_status_history() {
 #[test]
 fn only_the_card_history_writes_card_transitions() {
     assert_single_writer(&["card_transitions"]);
+}
+
+#[test]
+fn each_table_of_the_person_side_has_one_writer() {
+    assert_single_writer(&[
+        "access_tokens",
+        "clients",
+        "sms_codes",
+        "sms_outbox",
+        "channel_bindings",
+        "binding_failures",
+        "person_passwords",
+        "assertion_nonces",
+        "person_contact_history",
+    ]);
 }
 
 #[test]

@@ -250,6 +250,69 @@ async fn a_new_ref_for_a_person_already_bound_on_the_client_replaces_the_older_b
     app.person_session_by_binding(&wechat, "oWx-old")
         .await
         .assert_problem(StatusCode::UNAUTHORIZED, "session.unknown_binding");
+    let old_session = session_token(&old);
+    app.get("/v1/me", &old_session).await.assert_problem(StatusCode::UNAUTHORIZED, "auth.invalid_token");
+}
+
+#[tokio::test]
+async fn a_session_ends_with_the_binding_it_came_through_even_if_it_was_opened_later() {
+    let app = TestApp::spawn().await;
+    let clerk = app.staff_token(Role::Clerk).await;
+    let (holder, card_no) = app.holder_on_own_phone(&clerk).await;
+    let wechat = app.client_token(ClientKind::WechatOfficialAccount).await;
+    let bound = app.bind(&wechat, &holder, &card_no, "oWx-ends").await;
+    let binding_id = bound.body["binding"]["binding_id"].as_str().unwrap().to_owned();
+    let later = session_token(&app.person_session_by_binding(&wechat, "oWx-ends").await);
+
+    let removal = json!({ "reason": "持卡人申请解除" });
+    let uri = format!("/v1/persons/{}/bindings/{binding_id}", holder.person_no);
+    assert_eq!(app.send(axum::http::Method::DELETE, &uri, Some(&clerk), Some(removal)).await.status, StatusCode::OK);
+
+    for token in [session_token(&bound), later] {
+        app.get("/v1/me", &token).await.assert_problem(StatusCode::UNAUTHORIZED, "auth.invalid_token");
+    }
+}
+
+#[tokio::test]
+async fn a_channel_sees_its_own_user_references_and_not_those_of_other_channels() {
+    let app = TestApp::spawn().await;
+    let clerk = app.staff_token(Role::Clerk).await;
+    let (holder, card_no) = app.holder_on_own_phone(&clerk).await;
+    let wechat = app.client_token(ClientKind::WechatOfficialAccount).await;
+    let yushiban = app.client_token(ClientKind::Yushiban).await;
+    assert_eq!(app.bind(&wechat, &holder, &card_no, "oWx-mine").await.status, StatusCode::CREATED);
+    app.wait_for_resend();
+    let on_yushiban = app.bind(&yushiban, &holder, &card_no, "ysb-user-7").await;
+
+    let listed = app.get("/v1/me/bindings", &session_token(&on_yushiban)).await;
+
+    let refs: Vec<_> = listed.body["items"].as_array().unwrap().iter().map(|b| b["channel_user_ref"].clone()).collect();
+    assert_eq!(refs, [json!("ysb-user-7"), json!("****")]);
+}
+
+#[tokio::test]
+async fn a_binding_session_cannot_move_the_phone_but_an_sms_session_can() {
+    let app = TestApp::spawn().await;
+    let clerk = app.staff_token(Role::Clerk).await;
+    let (holder, card_no) = app.holder_on_own_phone(&clerk).await;
+    let wechat = app.client_token(ClientKind::WechatOfficialAccount).await;
+    let bound = session_token(&app.bind(&wechat, &holder, &card_no, "oWx-phone").await);
+    let new_phone = fresh_phone();
+    let code = app.sms_code(&wechat, &new_phone, "phone_change").await;
+    let change = json!({ "phone": new_phone, "sms_code": code });
+
+    let refused = app.send(axum::http::Method::PATCH, "/v1/me/contact", Some(&bound), Some(change.clone())).await;
+    refused.assert_problem(StatusCode::FORBIDDEN, "session.stronger_sign_in_required");
+    let address = json!({ "address": "郑州市金水区花园路 1 号" });
+    let moved = app.send(axum::http::Method::PATCH, "/v1/me/contact", Some(&bound), Some(address)).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
+
+    let old_phone = app.phone_of(&holder).await;
+    app.wait_for_resend();
+    let by_sms = app.sms_session(&wechat, &old_phone).await;
+    let changed = app.send(axum::http::Method::PATCH, "/v1/me/contact", Some(&by_sms), Some(change)).await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
+    assert_eq!(app.phone_of(&holder).await, new_phone);
 }
 
 #[tokio::test]

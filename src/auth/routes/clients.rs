@@ -72,7 +72,7 @@ pub struct NewClientBody {
 }
 
 /// A client with its secret, shown this once.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct ClientWithSecret {
     pub client_id: String,
     pub client_secret: String,

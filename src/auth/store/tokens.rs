@@ -66,7 +66,8 @@ pub async fn insert(conn: &mut PgConnection, token: &NewToken<'_>) -> sqlx::Resu
 }
 
 /// The grant behind a token that is unexpired at `now`, unrevoked, not idle past its limit
-/// (person sessions), and whose client is enabled.
+/// (person sessions), opened through a binding that is still live (if any), and whose client
+/// is enabled.
 pub async fn find_live(
     conn: &mut PgConnection,
     token_hash: &[u8],
@@ -81,7 +82,9 @@ pub async fn find_live(
            LEFT JOIN staff_users s ON s.staff_id = t.staff_id
           WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2
             AND c.disabled_at IS NULL
-            AND (t.idle_timeout_secs IS NULL OR t.last_used_at + make_interval(secs => t.idle_timeout_secs) > $2)",
+            AND (t.idle_timeout_secs IS NULL OR t.last_used_at + make_interval(secs => t.idle_timeout_secs) > $2)
+            AND (t.binding_id IS NULL OR EXISTS (SELECT 1 FROM channel_bindings b
+                                                   WHERE b.binding_id = t.binding_id AND b.ended_at IS NULL))",
     )
     .bind(token_hash)
     .bind(now)

@@ -395,6 +395,11 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
         "Not an Ed25519 public key (PEM or base64url of 32 bytes)",
     ),
     ("client.not_found", "未找到该客户端", "No such client"),
+    (
+        "session.stronger_sign_in_required",
+        "更换手机号须通过短信、密码或实名认证登录后办理",
+        "Changing the phone needs a stronger sign-in than a binding",
+    ),
     ("rate.limited", "登录尝试过于频繁，请稍后再试", "Too many sign-in attempts; wait and retry"),
     (
         "auth.person_session_confined",

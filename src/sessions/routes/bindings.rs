@@ -33,7 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// What a person presents to bind this channel's account.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BindingBody {
     pub id_number: String,
@@ -78,7 +78,7 @@ impl From<BindingRow> for BindingView {
 }
 
 /// A binding and the session it opened.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct BoundResponse {
     pub binding: BindingView,
     pub session: SessionResponse,
@@ -128,7 +128,8 @@ pub struct BindingList {
     pub as_of: Option<DateTime<Utc>>,
 }
 
-/// The session person's bindings, active and ended, newest first.
+/// The session person's bindings, active and ended, newest first; other channels' user
+/// references are shown as `****`.
 #[utoipa::path(
     get, path = "/v1/me/bindings", tag = "me", security(("bearer" = ["self:read"])),
     responses((status = 200, description = "The bindings", body = BindingList))
@@ -136,7 +137,16 @@ pub struct BindingList {
 async fn own_bindings(State(state): State<AppState>, caller: Caller) -> Result<Json<BindingList>, Error> {
     let view = OwnView::of(&caller, &state.core)?;
     let rows = Sessions::new(&state.core).bindings_of(&view.person_no).await?;
-    Ok(Json(BindingList { items: rows.into_iter().map(Into::into).collect(), as_of: Some(view.as_of) }))
+    // Another channel's reference of its user (e.g. a WeChat openid) is that channel's business.
+    let shown = |b: BindingRow| {
+        let own = b.client_id == caller.client_id;
+        let mut view: BindingView = b.into();
+        if !own {
+            view.channel_user_ref = "****".to_owned();
+        }
+        view
+    };
+    Ok(Json(BindingList { items: rows.into_iter().map(shown).collect(), as_of: Some(view.as_of) }))
 }
 
 /// Unbind one of the session person's bindings; sessions opened through it end.

@@ -23,7 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// A contact change; fields left out stay as they are.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OwnContactChange {
     /// The new phone; needs `sms_code`, a `phone_change` code sent to this new phone.
@@ -48,6 +48,7 @@ pub struct OwnContact {
     request_body = OwnContactChange,
     responses(
         (status = 200, description = "Changed", body = OwnContact),
+        (status = 403, description = "`session.stronger_sign_in_required`: a phone change in a session opened by binding"),
         (status = 422, description = "Bad phone or address, a phone without its code, or an SMS code refusal"),
         (status = 429, description = "`sms.code_checks_exhausted`"),
     )

@@ -25,7 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// How the person signs in; `method` chooses the other fields.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 pub enum SessionRequest {
     /// The channel account of an existing binding (official account and other binding channels).
@@ -53,7 +53,7 @@ pub enum SessionRequest {
 }
 
 /// A person session.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct SessionResponse {
     pub access_token: String,
     /// Always `Bearer`.
