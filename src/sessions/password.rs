@@ -48,12 +48,16 @@ impl Sessions<'_> {
             let mut conn = self.pool.acquire().await?;
             persons::find_by_id_number(&mut conn, id_number).await?
         };
-        let Some(person) = person else {
-            // The same work and answer as a wrong password, so ID numbers cannot be probed.
-            let _ = password::verify(presented, password::DUMMY_HASH.to_owned()).await?;
-            return Err(wrong_password(None));
+        // An unknown ID number and a person without a password get the same work and answer as
+        // a wrong password, so sign-ins cannot tell who is enrolled or has set one.
+        let reserved = match &person {
+            Some(person) => self.reserve_check(&person.person_no).await?,
+            None => None,
         };
-        let hash = self.reserve_check(&person.person_no).await?;
+        let (Some(person), Some(hash)) = (person, reserved) else {
+            let _ = password::verify(presented, password::DUMMY_HASH.to_owned()).await?;
+            return Err(wrong_password());
+        };
         let right = password::verify(presented, hash).await;
         let mut conn = self.pool.acquire().await?;
         let failures = store::settle(&mut conn, &person.person_no, matches!(right, Ok(true))).await?;
@@ -73,21 +77,30 @@ impl Sessions<'_> {
         if failures >= max {
             return Err(locked());
         }
-        Err(wrong_password(Some(max - failures)))
+        Err(wrong_password())
     }
 
-    async fn reserve_check(&self, person_no: &PersonNo) -> Result<String> {
+    /// A slot for one check and the hash to compare, or `None` when no password is set. Checks
+    /// beyond the free slots wait briefly for one rather than being told the password is locked.
+    async fn reserve_check(&self, person_no: &PersonNo) -> Result<Option<String>> {
         let max = self.settings.sessions.password_max_failures;
-        let mut conn = self.pool.acquire().await?;
-        match store::reserve(&mut conn, person_no, max, self.clock.now()).await? {
-            Reservation::Reserved { hash } => Ok(hash),
-            Reservation::Locked => Err(locked()),
-            Reservation::Busy => Err(Error::unavailable("session.password_busy", "too many checks at once", 1)),
-            Reservation::NotSet => Err(Error::conflict(
-                "session.password_not_set",
-                "no account password is set; sign in by SMS and set one",
-                params! {},
-            )),
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let reservation = {
+                let mut conn = self.pool.acquire().await?;
+                store::reserve(&mut conn, person_no, max, self.clock.now()).await?
+            };
+            match reservation {
+                Reservation::Reserved { hash } => return Ok(Some(hash)),
+                Reservation::NotSet => return Ok(None),
+                Reservation::Locked => return Err(locked()),
+                Reservation::Busy if tokio::time::Instant::now() < deadline => {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                Reservation::Busy => {
+                    return Err(Error::unavailable("session.password_busy", "too many checks at once", 1));
+                }
+            }
         }
     }
 }
@@ -108,12 +121,12 @@ fn check_strength(new: &SecretString) -> Result<()> {
     ))
 }
 
-fn wrong_password(attempts_left: Option<i32>) -> Error {
-    let mut params = params! { "field" => "password" };
-    if let Some(left) = attempts_left {
-        params.insert("attempts_left".into(), left.into());
+fn wrong_password() -> Error {
+    Error::Invalid {
+        code: "session.wrong_password",
+        detail: "the ID number or password is wrong, or no password is set (sign in by SMS to set one)".into(),
+        params: params! { "field" => "password" },
     }
-    Error::Invalid { code: "session.wrong_password", detail: "the ID number or password is wrong".into(), params }
 }
 
 fn locked() -> Error {

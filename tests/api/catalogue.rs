@@ -40,7 +40,6 @@ const CODES: &[&str] = &[
     "session.sms_purpose",
     "session.wrong_password",
     "session.password_locked",
-    "session.password_not_set",
     "session.password_busy",
     "session.weak_password",
     "session.sms_required",

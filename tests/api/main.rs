@@ -1,6 +1,7 @@
 //! The one integration-test binary: every module below talks to a real PostgreSQL through the
 //! real router (and, in `end_to_end`, over a real socket).
 
+mod account_password;
 mod adjustment_rules;
 mod architecture;
 mod assertions;
@@ -29,5 +30,6 @@ mod persons;
 mod problems;
 mod rate_limits;
 mod sms_codes;
+mod statements;
 mod status_transitions;
 mod text_inputs;

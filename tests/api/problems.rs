@@ -187,3 +187,42 @@ async fn no_answer_is_cached_or_type_sniffed() {
         assert_eq!(response.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     }
 }
+
+#[tokio::test]
+async fn a_burst_of_logins_on_a_small_pool_is_answered_201_or_503_never_500() {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    let app = TestApp::spawn().await;
+    let username = app.create_staff(Role::Clerk).await;
+    let hall = app.client_token(medcard::platform::caller::ClientKind::ServiceHall).await;
+    let options = (*app.pool.connect_options()).clone();
+    let small = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(2)
+        .acquire_timeout(Duration::from_millis(300))
+        .connect_with(options)
+        .await
+        .unwrap();
+    let settings = Arc::new(medcard::platform::config::Settings::defaults());
+    let router = medcard::api::app(medcard::startup::state(small, Arc::new(app.clock.clone()), settings));
+    let body = serde_json::json!({ "username": username, "password": crate::helpers::STAFF_PASSWORD }).to_string();
+
+    let mut logins = tokio::task::JoinSet::new();
+    for _ in 0..40 {
+        let request = axum::http::Request::builder()
+            .method("POST")
+            .uri("/v1/staff/sessions")
+            .header(header::AUTHORIZATION, format!("Bearer {hall}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(axum::body::Body::from(body.clone()))
+            .unwrap();
+        let router = router.clone();
+        logins.spawn(async move { tower::ServiceExt::oneshot(router, request).await.unwrap().status() });
+    }
+    let statuses: Vec<StatusCode> = logins.join_all().await;
+
+    let unexpected: Vec<_> =
+        statuses.iter().filter(|s| **s != StatusCode::CREATED && **s != StatusCode::SERVICE_UNAVAILABLE).collect();
+    assert!(unexpected.is_empty(), "{unexpected:?}");
+    assert!(statuses.contains(&StatusCode::CREATED), "{statuses:?}");
+}

@@ -347,16 +347,15 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
         "Several persons share this phone; add the ID number",
     ),
     ("session.sms_purpose", "登录须使用登录或重置密码验证码", "A login uses a login or password-reset code"),
-    ("session.wrong_password", "身份证号或密码错误", "The ID number or password is wrong"),
+    (
+        "session.wrong_password",
+        "身份证号或密码错误（未设置密码请先通过短信验证码登录设置）",
+        "The ID number or password is wrong, or no password is set",
+    ),
     (
         "session.password_locked",
         "密码错误次数过多已锁定，请通过短信验证码登录后重设密码",
         "The password is locked; sign in by SMS and set a new one",
-    ),
-    (
-        "session.password_not_set",
-        "尚未设置登录密码，请通过短信验证码登录后设置",
-        "No password is set; sign in by SMS and set one",
     ),
     ("session.password_busy", "同时登录请求过多，请稍后重试", "Too many sign-ins at once; retry shortly"),
     (

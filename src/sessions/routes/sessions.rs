@@ -97,7 +97,7 @@ impl From<OpenedSession> for SessionResponse {
         (status = 201, description = "Signed in", body = SessionResponse),
         (status = 401, description = "Unknown binding, phone not on record, or an assertion that is malformed, stale, replayed or badly signed"),
         (status = 403, description = "`session.method_not_allowed` for this channel"),
-        (status = 409, description = "`session.person_transferred_out`, `session.insured_elsewhere`, `session.phone_shared`, `session.password_not_set`, `card.not_active`"),
+        (status = 409, description = "`session.person_transferred_out`, `session.insured_elsewhere`, `session.phone_shared`, `card.not_active`"),
         (status = 422, description = "Wrong SMS code, wrong password (`session.wrong_password`, `card.password_wrong`) or a bad field"),
         (status = 423, description = "`session.password_locked` or `card.password_locked`"),
         (status = 429, description = "`sms.code_checks_exhausted`"),
