@@ -8,7 +8,9 @@
 //! ```text
 //! domain ← platform ← every capability             (arrows point at what is used)
 //! registries ← auth ← cards → persons, registries
-//! persons, auth ← ledger ← contributions ← enrolment → persons, ledger
+//! persons, auth ← ledger ← contributions ← enrolment → persons, ledger, sessions
+//! persons ← sms ← sessions → auth, cards, persons
+//! persons, ledger, contributions ← statements
 //! ```
 //!
 //! `tests/api/architecture.rs` keeps it so: no cycles, one writer per table of record.

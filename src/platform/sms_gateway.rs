@@ -15,8 +15,11 @@ use crate::domain::Phone;
 
 /// A text message to one phone.
 pub struct SmsMessage<'a> {
+    /// The recipient.
     pub phone: &'a Phone,
+    /// The text, code included.
     pub body: String,
+    /// When it was queued.
     pub at: DateTime<Utc>,
 }
 
@@ -59,8 +62,11 @@ impl SmsGateway for OutboxGateway {
 /// A queued message, as an operator reads the outbox.
 #[derive(Debug, serde::Serialize, sqlx::FromRow)]
 pub struct QueuedMessage {
+    /// The recipient, unmasked (the outbox is the gateway's, read by its operator).
     pub phone: String,
+    /// The text.
     pub body: String,
+    /// When it was queued.
     pub queued_at: DateTime<Utc>,
 }
 

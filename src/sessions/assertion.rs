@@ -1,7 +1,8 @@
 //! Verified-identity and e-social-card sign-ins: a compact JWS (RFC 7515) signed with Ed25519
 //! (`alg` `EdDSA`, RFC 8037) by the calling channel's registered key, `kid` and `iss` its
 //! client id, naming the person (`sub` ID number, `name`), the check made (`method`), when
-//! (`iat`, `exp` at most five minutes later) and a single-use `nonce`.
+//! (`iat`, `exp` at most five minutes later) and a single-use `nonce`; `aud`, if given, names
+//! `medcard`.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -23,11 +24,17 @@ use crate::platform::error::{Error, Result};
 struct Header {
     alg: String,
     kid: Option<String>,
+    /// Extensions the signer says must be understood: we understand none (RFC 7515 §4.1.11).
+    crit: Option<serde_json::Value>,
 }
 
-/// The claims we read; others are ignored.
+/// The audience an assertion may name; one made for another relying party is refused.
+const AUDIENCE: &str = "medcard";
+
+/// The claims we read; others are ignored. `aud`, when present, must be (or contain) `medcard`.
 #[derive(Deserialize)]
 struct Claims {
+    aud: Option<serde_json::Value>,
     iss: String,
     sub: String,
     name: String,
@@ -76,6 +83,9 @@ fn verified_claims(compact: &str, client_id: &str, key: &[u8; 32]) -> Result<Cla
     if header.alg != "EdDSA" {
         return Err(malformed("only alg EdDSA (Ed25519) is accepted"));
     }
+    if header.crit.is_some() {
+        return Err(malformed("no critical header extension is understood"));
+    }
     if header.kid.as_deref() != Some(client_id) {
         return Err(wrong_issuer());
     }
@@ -89,6 +99,15 @@ fn verified_claims(compact: &str, client_id: &str, key: &[u8; 32]) -> Result<Cla
     let claims: Claims = decode_json(payload_b64)?;
     if claims.iss != client_id {
         return Err(wrong_issuer());
+    }
+    let for_us = match &claims.aud {
+        None => true,
+        Some(serde_json::Value::String(aud)) => aud == AUDIENCE,
+        Some(serde_json::Value::Array(auds)) => auds.iter().any(|a| a == AUDIENCE),
+        Some(_) => false,
+    };
+    if !for_us {
+        return Err(Error::unauthenticated("assertion.wrong_audience", "the assertion was made for another service"));
     }
     Ok(claims)
 }

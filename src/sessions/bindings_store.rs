@@ -8,14 +8,23 @@ use crate::domain::{BindingId, ClientId, PersonNo};
 /// A stored binding.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
 pub struct BindingRow {
+    /// The binding's id.
     pub binding_id: BindingId,
+    /// The client (channel) the account belongs to.
     pub client_id: ClientId,
+    /// That client's kind.
     pub channel: String,
+    /// The channel's reference of its user (e.g. a WeChat openid).
     pub channel_user_ref: String,
+    /// The person bound.
     pub person_no: PersonNo,
+    /// When it was made.
     pub bound_at: DateTime<Utc>,
+    /// When it ended, if it has.
     pub ended_at: Option<DateTime<Utc>>,
+    /// `unbound`, `replaced`, `removed_by_hall` or `transferred_out`.
     pub end_reason: Option<String>,
+    /// Who ended it (person number, staff username, client id).
     pub ended_by: Option<String>,
 }
 

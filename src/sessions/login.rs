@@ -17,17 +17,25 @@ use crate::sms::{CheckedCode, PresentedCode, SmsCodes, SmsPurpose};
 /// The card a terminal user presents: the card itself, or their ID number (their active card).
 #[derive(Debug, Clone)]
 pub enum PresentedCard {
+    /// The card itself.
     Card(CardNo),
+    /// The holder's ID number: their active card.
     IdNumber(IdNumber),
 }
 
 /// What a channel presents to open a person session.
 #[derive(Debug)]
 pub enum Credentials {
+    /// A live binding's account reference on the calling channel.
     Binding { channel_user_ref: ChannelUserRef },
+    /// A phone and the `login` or `password_reset` code sent to it; the ID number picks one of
+    /// several persons sharing the phone.
     Sms { phone: Phone, sms_code: PresentedCode, purpose: SmsPurpose, id_number: Option<IdNumber> },
+    /// The provincial platform's account password.
     Password { id_number: IdNumber, password: SecretString },
+    /// A card (or the ID number of its holder) and the card password, at a terminal.
     CardPassword { card: PresentedCard, password: SecretString },
+    /// A compact JWS signed by the channel (`verified_identity`) or the e-social-card issuer.
     Assertion { method: SessionMethod, compact: String },
 }
 
@@ -166,6 +174,12 @@ fn pick_holder(holders: Vec<PersonRow>, id_number: Option<&IdNumber>) -> Result<
     };
     if chosen.len() == 1 {
         return Ok(chosen.remove(0));
+    }
+    if chosen.is_empty() && count == 1 {
+        return Err(Error::unauthenticated(
+            "session.phone_not_on_record",
+            "no insured person has this phone and ID number on record; update the phone at the hall",
+        ));
     }
     Err(Error::conflict(
         "session.phone_shared",

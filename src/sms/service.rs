@@ -14,9 +14,13 @@ use crate::platform::sms_gateway::SmsMessage;
 /// What a send answers: the same whether or not the phone belongs to anyone.
 #[derive(Debug, Clone)]
 pub struct SentCode {
+    /// Where the code went.
     pub phone: Phone,
+    /// What it may be used for.
     pub purpose: SmsPurpose,
+    /// Seconds it stays valid.
     pub expires_in: i64,
+    /// Seconds before another may be sent to this phone.
     pub resend_after: i64,
 }
 

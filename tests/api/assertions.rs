@@ -54,7 +54,7 @@ fn sign(key: &SigningKey, header: &Value, claims: &Value) -> String {
 fn claims(channel: &SigningChannel, holder: &Holder, iat: i64, nonce: &str) -> Value {
     json!({
         "iss": channel.client_id, "sub": holder.id_number, "name": holder.name, "method": "face",
-        "iat": iat, "exp": iat + 300, "nonce": nonce, "aud": "ignored"
+        "iat": iat, "exp": iat + 300, "nonce": nonce, "aud": "medcard", "other": "ignored"
     })
 }
 
@@ -113,7 +113,12 @@ async fn stale_replayed_foreign_and_tampered_assertions_are_refused_each_with_it
         parts[1] = URL_SAFE_NO_PAD.encode(forged.to_string());
         parts.join(".")
     };
+    let mut elsewhere = claims(&channel, &holder, now, "aud");
+    elsewhere["aud"] = json!(["another-service"]);
+    let critical = json!({ "alg": "EdDSA", "kid": channel.client_id, "crit": ["exp"] });
     let cases = [
+        (sign(&channel.key, &header(&channel), &elsewhere), "assertion.wrong_audience"),
+        (sign(&channel.key, &critical, &claims(&channel, &holder, now, "crit")), "assertion.malformed"),
         (sign(&channel.key, &header(&channel), &claims(&channel, &holder, now - 301, "old")), "assertion.stale"),
         (sign(&channel.key, &header(&channel), &long_lived), "assertion.stale"),
         (sign(&channel.key, &header(&channel), &claims(&channel, &holder, now + 600, "future")), "assertion.stale"),
@@ -141,7 +146,7 @@ async fn stale_replayed_foreign_and_tampered_assertions_are_refused_each_with_it
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    assert_eq!(failed, 11);
+    assert_eq!(failed, 13);
 }
 
 #[tokio::test]

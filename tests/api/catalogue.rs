@@ -6,6 +6,7 @@ use medcard::platform::http::is_catalogued;
 
 const CODES: &[&str] = &[
     // Person channels.
+    "assertion.wrong_audience",
     "session.stronger_sign_in_required",
     "rate.limited",
     "auth.person_session_confined",

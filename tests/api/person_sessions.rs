@@ -342,3 +342,18 @@ async fn every_failed_login_writes_a_session_failed_audit_row() {
     assert_eq!(app.sms_login(&wechat, &phone, &code).await.status, StatusCode::CREATED);
     assert_eq!(app.audit_total("session.failed").await, failures.len() as i64);
 }
+
+#[tokio::test]
+async fn an_id_number_that_is_not_the_phones_holder_is_not_on_record() {
+    let app = TestApp::spawn().await;
+    let clerk = app.staff_token(Role::Clerk).await;
+    let (holder, _) = app.holder_on_own_phone(&clerk).await;
+    let (other, _) = app.holder_on_own_phone(&clerk).await;
+    let phone = app.phone_of(&holder).await;
+    let wechat = app.client_token(ClientKind::WechatOfficialAccount).await;
+
+    let code = app.sms_code(&wechat, &phone, "login").await;
+    let refused = login_as(&app, &wechat, &phone, &code, Some(other.id_number.as_str())).await;
+
+    refused.assert_problem(StatusCode::UNAUTHORIZED, "session.phone_not_on_record");
+}

@@ -394,6 +394,7 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
         "Not an Ed25519 public key (PEM or base64url of 32 bytes)",
     ),
     ("client.not_found", "未找到该客户端", "No such client"),
+    ("assertion.wrong_audience", "身份断言不是签发给本系统的", "The assertion was made for another service"),
     (
         "session.stronger_sign_in_required",
         "更换手机号须通过短信、密码或实名认证登录后办理",

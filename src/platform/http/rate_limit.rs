@@ -63,6 +63,15 @@ impl SignInLimits {
     }
 }
 
+/// The key of a bearer token: its digest, however the header spells the scheme and spaces, so
+/// `Bearer x`, `bearer x` and `Bearer  x ` count as one caller.
+fn bearer_key(header: &str) -> [u8; 32] {
+    let header = header.trim();
+    let token =
+        header.get(..7).filter(|scheme| scheme.eq_ignore_ascii_case("bearer ")).map_or(header, |_| &header[7..]);
+    Sha256::digest(token.trim().as_bytes()).into()
+}
+
 /// Middleware: refuses a sign-in request over its quota.
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if request.method() != Method::POST || !is_limited(request.uri().path()) {
@@ -73,7 +82,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
-    let client = request.headers().get(header::AUTHORIZATION).map(|v| Sha256::digest(v.as_bytes()).into());
+    let client = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(bearer_key);
     match state.limits.check(source, client) {
         Ok(()) => next.run(request).await,
         Err(wait) => Error::too_many(
@@ -82,5 +91,19 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
             wait.min(u64::from(u32::MAX)) as u32,
         )
         .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer_key;
+
+    #[test]
+    fn one_token_is_one_key_however_the_header_spells_it() {
+        let key = bearer_key("Bearer mcat_abc");
+        for spelling in ["bearer mcat_abc", "Bearer  mcat_abc ", " BEARER mcat_abc", "mcat_abc"] {
+            assert_eq!(bearer_key(spelling), key, "{spelling}");
+        }
+        assert_ne!(bearer_key("Bearer mcat_abd"), key);
     }
 }
