@@ -19,7 +19,7 @@ use crate::platform::clock::SystemClock;
 use crate::platform::config::Settings;
 use crate::platform::db::{self, Database};
 use crate::platform::error::{Error, Result};
-use crate::registries::{NewInstitution, Registries};
+use crate::registries::{InstitutionLevel, NewInstitution, Registries};
 use crate::startup::Application;
 
 /// medcard: back office of the Zhengzhou medical-insurance card.
@@ -120,6 +120,12 @@ enum InstitutionCommand {
         /// Whether it activates cards at its counter.
         #[arg(long)]
         offers_activation: bool,
+        /// 1, 2 or 3 (一级, 二级, 三级).
+        #[arg(long, default_value_t = 1)]
+        level: i16,
+        /// The Zhengzhou region it is in (4101xx).
+        #[arg(long, default_value = "410105")]
+        region: String,
     },
 }
 
@@ -190,8 +196,11 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             let key = assertion_key.map(|k| AssertionKey::parse(&k)).transpose()?;
             with_core(settings, |core| create_client(core, kind, name, binding, key)).await
         }
-        Command::Institution { command: InstitutionCommand::Create { code, name, kind, offers_activation } } => {
-            let new = NewInstitution { code, name, kind, offers_activation };
+        Command::Institution {
+            command: InstitutionCommand::Create { code, name, kind, offers_activation, level, region },
+        } => {
+            let level = InstitutionLevel::new(level).ok_or_else(|| anyhow::anyhow!("--level is 1, 2 or 3"))?;
+            let new = NewInstitution { code, name, kind, offers_activation, level, region_code: region };
             with_core(settings, |core| create_institution(core, new)).await
         }
         Command::Ledger { command: LedgerCommand::Check } => with_core(settings, check_ledger).await,

@@ -12,19 +12,25 @@ pub struct InstitutionRow {
     pub kind: String,
     pub offers_activation: bool,
     pub created_at: DateTime<Utc>,
+    /// 1, 2 or 3 (一级, 二级, 三级).
+    pub level: i16,
+    /// The Zhengzhou region it is in.
+    pub region_code: String,
 }
 
 /// Inserts an institution.
 pub async fn insert(conn: &mut PgConnection, row: &InstitutionRow) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO institutions (institution_code, name, kind, offers_activation, created_at)
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO institutions (institution_code, name, kind, offers_activation, created_at, level, region_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&row.institution_code)
     .bind(&row.name)
     .bind(&row.kind)
     .bind(row.offers_activation)
     .bind(row.created_at)
+    .bind(row.level)
+    .bind(&row.region_code)
     .execute(conn)
     .await?;
     Ok(())

@@ -3,9 +3,11 @@
 
 pub mod banks;
 pub mod institutions;
+mod level;
 mod routes;
 mod service;
 
+pub use level::InstitutionLevel;
 pub use routes::router;
 pub use service::NewInstitution;
 

@@ -3,10 +3,12 @@
 use super::Registries;
 use serde_json::json;
 
+use crate::domain::RegionCode;
 use crate::params;
 use crate::platform::audit::Subject;
 use crate::platform::caller::{Actor, Principal};
 use crate::platform::error::{Error, Result, ResultExt};
+use crate::registries::InstitutionLevel;
 use crate::registries::banks::{self, BankRow};
 use crate::registries::institutions::{self as store, InstitutionRow};
 
@@ -18,6 +20,9 @@ pub struct NewInstitution {
     /// `hospital` or `pharmacy`.
     pub kind: String,
     pub offers_activation: bool,
+    pub level: InstitutionLevel,
+    /// A Zhengzhou region code (4101xx).
+    pub region_code: String,
 }
 
 impl Registries<'_> {
@@ -30,19 +35,27 @@ impl Registries<'_> {
         if !matches!(new.kind.as_str(), "hospital" | "pharmacy") {
             return Err(Error::invalid_field("institution.kind", "kind", "hospital or pharmacy"));
         }
+        let name = new.name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(Error::invalid_field("institution.name", "name", "a name has 1 to 100 characters"));
+        }
+        let region = RegionCode::parse_zhengzhou(&new.region_code)
+            .map_err(|e| Error::invalid_field(e.code(), "region_code", e))?;
         let row = InstitutionRow {
             institution_code: code,
-            name: new.name.trim().to_owned(),
+            name: name.to_owned(),
             kind: new.kind,
             offers_activation: new.offers_activation,
             created_at: self.clock.now(),
+            level: new.level.get(),
+            region_code: region.as_str().to_owned(),
         };
         let mut tx = self.pool.begin().await?;
         store::insert(&mut tx, &row).await.on_constraint("institutions_pkey", || {
             Error::conflict("institution.code_taken", "an institution with this code exists", params! {})
         })?;
         let subject = Subject { kind: "institution", id: &row.institution_code };
-        let details = json!({ "name": row.name, "offers_activation": row.offers_activation });
+        let details = json!({ "name": row.name, "offers_activation": row.offers_activation, "level": row.level });
         self.audit(&mut tx, actor, "institution.create", Some(subject), details).await?;
         tx.commit().await?;
         Ok(row)

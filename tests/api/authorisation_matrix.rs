@@ -42,6 +42,7 @@ const MATRIX: &[Row] = &[
     // Registries and the audit log.
     ("GET", "/v1/banks", "any"),
     ("GET", "/v1/institutions", "any"),
+    ("POST", "/v1/institutions", "admin"),
     ("GET", "/v1/audit-events", "auditor admin"),
     // Persons, at the hall.
     ("GET", "/v1/persons", "clerk supervisor auditor admin"),

@@ -6,6 +6,7 @@ use medcard::platform::http::is_catalogued;
 
 const CODES: &[&str] = &[
     // Person channels.
+    "institution.name",
     "assertion.wrong_audience",
     "session.stronger_sign_in_required",
     "rate.limited",

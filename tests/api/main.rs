@@ -22,6 +22,7 @@ mod documented_statuses;
 mod end_to_end;
 mod helpers;
 mod id_number_properties;
+mod institutions;
 mod ledger;
 mod ledger_writer;
 mod me;

@@ -17,6 +17,7 @@ const OPERATIONS: &[(Method, &str, &[Scope])] = &[
     (Method::GET, "/v1/audit-events", &[AuditRead]),
     (Method::GET, "/v1/banks", &[]),
     (Method::GET, "/v1/institutions", &[]),
+    (Method::POST, "/v1/institutions", &[ClientsManage]),
     (Method::GET, "/v1/persons", &[PersonsRead]),
     (Method::POST, "/v1/persons", &[PersonsEnrol]),
     (Method::GET, "/v1/persons/{person_no}", &[PersonsRead]),

@@ -394,6 +394,7 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
         "Not an Ed25519 public key (PEM or base64url of 32 bytes)",
     ),
     ("client.not_found", "未找到该客户端", "No such client"),
+    ("institution.name", "机构名称须为 1 至 100 个字", "An institution name has 1 to 100 characters"),
     ("assertion.wrong_audience", "身份断言不是签发给本系统的", "The assertion was made for another service"),
     (
         "session.stronger_sign_in_required",

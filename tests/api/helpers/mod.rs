@@ -153,6 +153,8 @@ impl TestApp {
     pub async fn institution(&self, offers_activation: bool) -> String {
         let code = format!("H{}", &uuid::Uuid::new_v4().simple().to_string()[..8]).to_ascii_uppercase();
         let new = NewInstitution {
+            level: medcard::registries::InstitutionLevel::new(3).unwrap(),
+            region_code: "410105".into(),
             code: code.clone(),
             name: "郑州市第一人民医院".into(),
             kind: "hospital".into(),
