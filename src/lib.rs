@@ -31,6 +31,7 @@ pub mod persons;
 pub mod platform;
 pub mod registries;
 pub mod sessions;
+pub mod settlement;
 pub mod sms;
 pub mod startup;
 pub mod statements;

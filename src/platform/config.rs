@@ -34,6 +34,7 @@ pub struct Settings {
     pub sessions: SessionSettings,
     pub statements: StatementSettings,
     pub throttle: RateLimitSettings,
+    pub settlement: SettlementSettings,
 }
 
 /// The HTTP listener.
@@ -124,6 +125,40 @@ pub struct SessionSettings {
     pub binding_failures_per_client: i64,
 }
 
+/// The settlement rules: per insurance type, the year's pooled-fund cap; per insurance type and
+/// visit type, the deductible and pooled-fund ratio at each institution level.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettlementSettings {
+    pub annual_fund_cap: std::collections::BTreeMap<String, Money>,
+    pub rules: std::collections::BTreeMap<String, std::collections::BTreeMap<String, SettlementRule>>,
+}
+
+/// One visit type's rule at levels 1, 2 and 3.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettlementRule {
+    pub deductible: [Money; 3],
+    pub ratio_bp: [i64; 3],
+}
+
+impl SettlementSettings {
+    /// Whether every insurance type and visit type has a sensible rule.
+    fn is_complete(&self) -> bool {
+        ["310", "390"].iter().all(|insutype| {
+            let cap_ok = self.annual_fund_cap.get(*insutype).is_some_and(|cap| !cap.is_negative());
+            let rules = self.rules.get(*insutype);
+            cap_ok
+                && ["11", "14", "21", "41"].iter().all(|med_type| {
+                    rules.and_then(|r| r.get(*med_type)).is_some_and(|rule| {
+                        rule.deductible.iter().all(|d| !d.is_negative())
+                            && rule.ratio_bp.iter().all(|r| (0..=10_000).contains(r))
+                    })
+                })
+        })
+    }
+}
+
 /// Quotas of the sign-in endpoints.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -181,7 +216,12 @@ impl Settings {
     /// Refuses values that parse but make no sense, naming the key.
     fn validated(self) -> Result<Self, String> {
         let c = &self.contributions;
-        let checks: [(bool, &str); 9] = [
+        let checks: [(bool, &str); 10] = [
+            (
+                self.settlement.is_complete(),
+                "settlement: every insurance type (310, 390) needs annual_fund_cap and rules for med_type 11, 14, 21 \
+                 and 41, with deductibles >= 0 and ratio_bp 0 to 10000",
+            ),
             ((1..=28).contains(&c.cutoff_day), "contributions.cutoff_day must be 1 to 28"),
             ((0..=10_000).contains(&c.employer_rate_bp), "contributions.employer_rate_bp must be 0 to 10000"),
             ((0..=10_000).contains(&c.personal_rate_bp), "contributions.personal_rate_bp must be 0 to 10000"),

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 /// The contexts: the capability folders under `src/`, and the two shared ones.
-const CONTEXTS: [&str; 12] = [
+const CONTEXTS: [&str; 13] = [
     "platform",
     "domain",
     "auth",
@@ -25,6 +25,7 @@ const CONTEXTS: [&str; 12] = [
     "sms",
     "sessions",
     "statements",
+    "settlement",
 ];
 
 /// What the shared contexts may use: the platform only the domain, the domain nothing.
