@@ -38,6 +38,7 @@ use crate::platform::http::{AppState, completion, documented, health, metrics, p
         (name = "registries", description = "Banks and designated institutions"),
         (name = "contributions", description = "Contribution schedule, payments, arrival and manual arrival"),
         (name = "accounts", description = "The personal-account ledger"),
+        (name = "settlement", description = "Settlement at designated institutions (national names)"),
         (name = "audit", description = "The audit log"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
@@ -64,6 +65,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::sms::router())
         .merge(crate::sessions::router())
         .merge(crate::statements::router())
+        .merge(crate::settlement::router())
         .merge(crate::contributions::router())
         .merge(crate::ledger::router())
         .merge(crate::platform::audit::router())

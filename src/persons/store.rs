@@ -32,6 +32,18 @@ pub struct PersonRow {
     pub address: Option<String>,
 }
 
+impl PersonRow {
+    /// Whether pooled-fund benefits are active on `day`: insured normally, or in arrears before
+    /// the suspension starts; never while sealed or transferred out.
+    pub fn benefits_active_on(&self, day: NaiveDate) -> bool {
+        match self.status {
+            InsuredStatus::Normal => true,
+            InsuredStatus::InArrears => self.benefits_suspended_from.is_none_or(|from| day < from),
+            InsuredStatus::Sealed | InsuredStatus::TransferredOut => false,
+        }
+    }
+}
+
 /// Draws the next person number.
 pub async fn next_person_no(conn: &mut PgConnection) -> sqlx::Result<PersonNo> {
     let value: i64 = sqlx::query_scalar("SELECT nextval('person_no_seq')").fetch_one(conn).await?;

@@ -43,6 +43,7 @@ const MATRIX: &[Row] = &[
     ("GET", "/v1/banks", "any"),
     ("GET", "/v1/institutions", "any"),
     ("POST", "/v1/institutions", "admin"),
+    ("POST", "/v1/settlements/previews", "institution"),
     ("GET", "/v1/audit-events", "auditor admin"),
     // Persons, at the hall.
     ("GET", "/v1/persons", "clerk supervisor auditor admin"),

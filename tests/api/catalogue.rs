@@ -6,6 +6,11 @@ use medcard::platform::http::is_catalogued;
 
 const CODES: &[&str] = &[
     // Person channels.
+    "settlement.cert_type",
+    "settlement.card_not_usable",
+    "settlement.bill",
+    "settlement.acct_used_flag",
+    "settlement.not_an_institution",
     "institution.name",
     "assertion.wrong_audience",
     "session.stronger_sign_in_required",

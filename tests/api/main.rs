@@ -30,6 +30,7 @@ mod person_sessions;
 mod persons;
 mod problems;
 mod rate_limits;
+mod settlement_previews;
 mod sms_codes;
 mod statements;
 mod status_transitions;

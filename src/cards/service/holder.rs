@@ -21,6 +21,13 @@ pub async fn holds_card(conn: &mut PgConnection, person_no: &PersonNo, card_no: 
 }
 
 impl Cards<'_> {
+    /// A card presented at an institution: its holder and state (404 for an unknown card).
+    pub async fn presented_card(&self, card_no: &CardNo) -> Result<(PersonNo, CardState)> {
+        let mut conn = self.pool.acquire().await?;
+        let card = super::load(&mut conn, card_no).await?;
+        Ok((card.person_no, card.state))
+    }
+
     /// A terminal sign-in: the card password of the card presented (the 3-strike lock applies);
     /// answers the holder.
     pub async fn sign_in_with_card(

@@ -69,6 +69,7 @@ const OPERATIONS: &[(Method, &str, &[Scope])] = &[
     (Method::GET, "/v1/me/remote-filings", &[SelfRead]),
     (Method::GET, "/v1/me/statements", &[StatementsExport]),
     (Method::GET, "/v1/persons/{person_no}/statements", &[StatementsExport]),
+    (Method::POST, "/v1/settlements/previews", &[SettlementsWrite]),
     (Method::GET, "/v1/clients", &[ClientsManage]),
     (Method::POST, "/v1/clients", &[ClientsManage]),
     (Method::POST, "/v1/clients/{client_id}/disable", &[ClientsManage]),

@@ -394,6 +394,19 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
         "Not an Ed25519 public key (PEM or base64url of 32 bytes)",
     ),
     ("client.not_found", "未找到该客户端", "No such client"),
+    (
+        "settlement.cert_type",
+        "凭证类型须为 02（身份证）或 03（社保卡）",
+        "The certificate type is 02 (ID card) or 03 (card)",
+    ),
+    (
+        "settlement.card_not_usable",
+        "该卡当前状态不能结算，可使用电子凭证或身份证",
+        "This card cannot settle in its state",
+    ),
+    ("settlement.bill", "费用金额不正确", "The bill's amounts do not add up or are out of range"),
+    ("settlement.acct_used_flag", "个人账户使用标志须为 1 或 0", "acct_used_flag is 1 or 0"),
+    ("settlement.not_an_institution", "只有定点医药机构可以结算", "Only a designated institution settles"),
     ("institution.name", "机构名称须为 1 至 100 个字", "An institution name has 1 to 100 characters"),
     ("assertion.wrong_audience", "身份断言不是签发给本系统的", "The assertion was made for another service"),
     (

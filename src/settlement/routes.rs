@@ -1,0 +1,165 @@
+//! `POST /v1/settlements/previews` (national transaction 2206) with the national platform's
+//! field names, so a hospital's HIS integrator recognises them.
+
+use axum::extract::State;
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::certificate::Certificate;
+use super::preview::{Preview, SettlementRequest};
+use super::{Bill, MedType, Settlements};
+use crate::cards::parse_card_no;
+use crate::domain::{InsuranceType, Money, mask_id_number};
+use crate::persons::fields::parse_id_number;
+use crate::platform::caller::Caller;
+use crate::platform::error::{Error, Result};
+use crate::platform::http::AppState;
+use crate::platform::http::extract::Json;
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(preview))
+}
+
+/// A bill to pre-settle (2206).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewBody {
+    /// `02` ID card (`mdtrt_cert_no` is the ID number) or `03` card (the card number); `01`
+    /// e-voucher is not issued yet.
+    #[schema(example = "03")]
+    pub mdtrt_cert_type: String,
+    pub mdtrt_cert_no: String,
+    /// The card password, for `03` when the personal account is to pay.
+    #[schema(value_type = Option<String>, format = Password)]
+    pub card_password: Option<SecretString>,
+    pub med_type: MedType,
+    #[schema(example = "1280.50")]
+    pub medfee_sumamt: String,
+    #[schema(example = "100.00")]
+    pub fulamt_ownpay_amt: String,
+    #[schema(example = "80.50")]
+    pub preselfpay_amt: String,
+    #[schema(example = "1100.00")]
+    pub inscp_scp_amt: String,
+    /// `1` to let the personal account pay the person's part, `0` not.
+    #[schema(example = "1")]
+    pub acct_used_flag: String,
+}
+
+/// The split (national names); amounts are yuan with two decimals.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SplitResponse {
+    pub psn_no: String,
+    /// Masked.
+    pub psn_name: String,
+    #[schema(example = "410105********4322")]
+    pub certno: String,
+    pub insutype: InsuranceType,
+    /// 1 正常参保, 2 暂停参保, 4 终止参保.
+    pub psn_insu_stas: &'static str,
+    pub med_type: MedType,
+    #[schema(value_type = String)]
+    pub medfee_sumamt: Money,
+    #[schema(value_type = String)]
+    pub fulamt_ownpay_amt: Money,
+    #[schema(value_type = String)]
+    pub inscp_scp_amt: Money,
+    #[schema(value_type = String)]
+    pub act_pay_dedc: Money,
+    #[schema(value_type = String)]
+    pub hifp_pay: Money,
+    #[schema(value_type = String)]
+    pub fund_pay_sumamt: Money,
+    #[schema(value_type = String)]
+    pub psn_part_amt: Money,
+    #[schema(value_type = String)]
+    pub acct_pay: Money,
+    #[schema(value_type = String)]
+    pub acct_mulaid_pay: Money,
+    #[schema(value_type = String)]
+    pub psn_cash_pay: Money,
+    /// The account balance after this settlement.
+    #[schema(value_type = String)]
+    pub balc: Money,
+}
+
+impl From<Preview> for SplitResponse {
+    fn from(p: Preview) -> Self {
+        let s = p.split;
+        let mut name: Vec<char> = p.person.name.chars().collect();
+        name.iter_mut().skip(1).for_each(|c| *c = '*');
+        Self {
+            psn_no: p.person.person_no.to_string(),
+            psn_name: name.into_iter().collect(),
+            certno: mask_id_number(&p.person.id_number),
+            insutype: p.person.insurance_type,
+            psn_insu_stas: p.person.status.psn_insu_stas(),
+            med_type: p.med_type,
+            medfee_sumamt: s.medfee_sumamt,
+            fulamt_ownpay_amt: s.fulamt_ownpay_amt,
+            inscp_scp_amt: s.inscp_scp_amt,
+            act_pay_dedc: s.act_pay_dedc,
+            hifp_pay: s.fund_pay_sumamt,
+            fund_pay_sumamt: s.fund_pay_sumamt,
+            psn_part_amt: s.psn_part_amt,
+            acct_pay: s.acct_pay,
+            acct_mulaid_pay: s.acct_mulaid_pay,
+            psn_cash_pay: s.psn_cash_pay,
+            balc: p.balance_after,
+        }
+    }
+}
+
+/// Pre-settle a bill (2206): the split into pooled fund, personal account and cash a settlement
+/// would make now. Nothing is settled; a card password given is checked (and counted) as always.
+#[utoipa::path(
+    post, path = "/v1/settlements/previews", tag = "settlement", security(("bearer" = ["settlements:write"])),
+    request_body = PreviewBody,
+    responses(
+        (status = 200, description = "The split", body = SplitResponse),
+        (status = 403, description = "`settlement.not_an_institution`"),
+        (status = 404, description = "`card.not_found` or `person.not_found`"),
+        (status = 409, description = "`settlement.card_not_usable` (lost, frozen, replaced), `card.password_locked` is 423"),
+        (status = 422, description = "`settlement.cert_type`, `settlement.bill`, `money.format`, `card.password_wrong`"),
+        (status = 423, description = "`card.password_locked`"),
+    )
+)]
+async fn preview(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(body): Json<PreviewBody>,
+) -> Result<Json<SplitResponse>, Error> {
+    let request = parse(body, state.core.clock.today())?;
+    Ok(Json(Settlements::new(&state.core).preview(&caller, request).await?.into()))
+}
+
+fn parse(body: PreviewBody, today: chrono::NaiveDate) -> Result<SettlementRequest> {
+    let certificate = match body.mdtrt_cert_type.trim() {
+        "02" => Certificate::IdCard(parse_id_number(&body.mdtrt_cert_no, "mdtrt_cert_no", today)?),
+        "03" => Certificate::Card { card_no: parse_card_no(&body.mdtrt_cert_no)?, password: body.card_password },
+        _ => {
+            return Err(Error::invalid_field(
+                "settlement.cert_type",
+                "mdtrt_cert_type",
+                "02 (ID card) or 03 (card); the e-voucher (01) is not issued yet",
+            ));
+        }
+    };
+    let money = |raw: &str, field: &str| Money::parse(raw).map_err(|e| Error::invalid_field("money.format", field, e));
+    let bill = Bill {
+        total: money(&body.medfee_sumamt, "medfee_sumamt")?,
+        wholly_self_paid: money(&body.fulamt_ownpay_amt, "fulamt_ownpay_amt")?,
+        pre_self_paid: money(&body.preselfpay_amt, "preselfpay_amt")?,
+        within_scope: money(&body.inscp_scp_amt, "inscp_scp_amt")?,
+    };
+    let use_account = match body.acct_used_flag.trim() {
+        "1" => true,
+        "0" => false,
+        _ => return Err(Error::invalid_field("settlement.acct_used_flag", "acct_used_flag", "1 or 0")),
+    };
+    Ok(SettlementRequest { certificate, med_type: body.med_type, bill, use_account })
+}
