@@ -34,6 +34,16 @@ impl Ledger<'_> {
         Ok(account_view(account, status))
     }
 
+    /// The balance of a person's account inside the caller's transaction; 0 for residents, who
+    /// have none.
+    pub async fn balance_in(&self, conn: &mut PgConnection, person: &persons::PersonRow) -> Result<Money> {
+        if !person.insurance_type.has_personal_account() {
+            return Ok(Money::ZERO);
+        }
+        let (_, account) = employee_account(conn, person.clone()).await?;
+        Ok(account.balance)
+    }
+
     /// The balance at the start of day `from` (0 before the first entry).
     pub async fn balance_before(&self, person_no: &PersonNo, from: chrono::NaiveDate) -> Result<Money> {
         let mut conn = self.pool.acquire().await?;

@@ -1,6 +1,6 @@
 //! `GET /v1/me`: the session person's own record, masked like any channel's view; and the
-//! person's consumption and remote-filing lists, which stay empty until settlement and filings
-//! exist (issues 9 and 10 fill them from their own tables).
+//! person's remote-filing list, which stays empty until filings exist (issue 10 fills it from its
+//! own table). Consumption is the settlement context's.
 
 use axum::extract::State;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -20,7 +20,7 @@ use crate::platform::http::paging::{Limit, id_cursor};
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(me)).routes(routes!(consumptions)).routes(routes!(remote_filings))
+    OpenApiRouter::new().routes(routes!(me)).routes(routes!(remote_filings))
 }
 
 /// The session person, masked.
@@ -69,23 +69,6 @@ pub struct OwnPage {
     pub items: Vec<Value>,
     pub next_cursor: Option<String>,
     pub as_of: DateTime<Utc>,
-}
-
-/// The session person's consumption at designated institutions (empty until settlement lands).
-#[utoipa::path(
-    get, path = "/v1/me/consumptions", tag = "me", security(("bearer" = ["self:read"])),
-    params(OwnListQuery),
-    responses(
-        (status = 200, description = "A page", body = OwnPage),
-        (status = 422, description = "`me.lookback_exceeded`"),
-    )
-)]
-async fn consumptions(
-    State(state): State<AppState>,
-    caller: Caller,
-    Query(query): Query<OwnListQuery>,
-) -> Result<Json<OwnPage>, Error> {
-    empty_page(&state, &caller, &query)
 }
 
 /// The session person's remote-treatment filings (empty until filings land).

@@ -5,17 +5,25 @@
 mod certificate;
 mod med_type;
 mod preview;
+mod reversal;
 mod routes;
 mod rules;
+mod settle;
+mod settle_routes;
 mod store;
 
 pub use certificate::{Certificate, Presented};
 pub use med_type::MedType;
 pub use preview::{Preview, SettlementRequest};
-pub use routes::router;
 pub use rules::{Accumulated, Bill, Split, SplitError, Visit, split};
+pub use store::SettlementRow;
 
 crate::service! {
     /// Pre-settlement (and, to come, settlement and reversal).
     Settlements
+}
+
+/// The settlement routes.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<crate::platform::http::AppState> {
+    routes::router().merge(settle_routes::router())
 }

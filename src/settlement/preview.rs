@@ -61,7 +61,7 @@ impl Settlements<'_> {
     }
 
     /// The level of the institution the calling client acts for.
-    async fn caller_level(&self, caller: &Caller) -> Result<InstitutionLevel> {
+    pub(super) async fn caller_level(&self, caller: &Caller) -> Result<InstitutionLevel> {
         let code = caller.institution_code.as_deref().ok_or_else(|| {
             Error::forbidden("settlement.not_an_institution", "only a designated institution's client settles")
         })?;
@@ -80,7 +80,8 @@ impl Settlements<'_> {
     }
 }
 
-fn invalid_bill(error: super::SplitError) -> Error {
+/// A bill the rules refuse, as a 422.
+pub(super) fn invalid_bill(error: super::SplitError) -> Error {
     Error::Invalid {
         code: "settlement.bill",
         detail: error.to_string(),

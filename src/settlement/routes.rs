@@ -24,10 +24,10 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(preview))
 }
 
-/// A bill to pre-settle (2206).
+/// A bill to pre-settle (2206) or settle (2207).
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct PreviewBody {
+pub struct SettlementBody {
     /// `02` ID card (`mdtrt_cert_no` is the ID number) or `03` card (the card number); `01`
     /// e-voucher is not issued yet.
     #[schema(example = "03")]
@@ -48,6 +48,8 @@ pub struct PreviewBody {
     /// `1` to let the personal account pay the person's part, `0` not.
     #[schema(example = "1")]
     pub acct_used_flag: String,
+    /// The institution's message id (settlement only; unique per institution, 1–64 characters).
+    pub msgid: Option<String>,
 }
 
 /// The split (national names); amounts are yuan with two decimals.
@@ -62,14 +64,23 @@ pub struct SplitResponse {
     /// 1 正常参保, 2 暂停参保, 4 终止参保.
     pub psn_insu_stas: &'static str,
     pub med_type: MedType,
+    #[serde(flatten)]
+    pub amounts: SplitAmounts,
+}
+
+/// The amounts of a split, in the national names; yuan with two decimals.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SplitAmounts {
     #[schema(value_type = String)]
     pub medfee_sumamt: Money,
     #[schema(value_type = String)]
     pub fulamt_ownpay_amt: Money,
     #[schema(value_type = String)]
     pub inscp_scp_amt: Money,
+    /// Deductible applied.
     #[schema(value_type = String)]
     pub act_pay_dedc: Money,
+    /// The pooled fund (the same as `fund_pay_sumamt`).
     #[schema(value_type = String)]
     pub hifp_pay: Money,
     #[schema(value_type = String)]
@@ -78,6 +89,7 @@ pub struct SplitResponse {
     pub psn_part_amt: Money,
     #[schema(value_type = String)]
     pub acct_pay: Money,
+    /// Family mutual aid (0 until family accounts exist).
     #[schema(value_type = String)]
     pub acct_mulaid_pay: Money,
     #[schema(value_type = String)]
@@ -85,6 +97,25 @@ pub struct SplitResponse {
     /// The account balance after this settlement.
     #[schema(value_type = String)]
     pub balc: Money,
+}
+
+impl SplitAmounts {
+    /// The amounts of `split`, leaving `balc`.
+    pub fn of(split: &super::Split, balc: Money) -> Self {
+        Self {
+            medfee_sumamt: split.medfee_sumamt,
+            fulamt_ownpay_amt: split.fulamt_ownpay_amt,
+            inscp_scp_amt: split.inscp_scp_amt,
+            act_pay_dedc: split.act_pay_dedc,
+            hifp_pay: split.fund_pay_sumamt,
+            fund_pay_sumamt: split.fund_pay_sumamt,
+            psn_part_amt: split.psn_part_amt,
+            acct_pay: split.acct_pay,
+            acct_mulaid_pay: split.acct_mulaid_pay,
+            psn_cash_pay: split.psn_cash_pay,
+            balc,
+        }
+    }
 }
 
 impl From<Preview> for SplitResponse {
@@ -99,17 +130,7 @@ impl From<Preview> for SplitResponse {
             insutype: p.person.insurance_type,
             psn_insu_stas: p.person.status.psn_insu_stas(),
             med_type: p.med_type,
-            medfee_sumamt: s.medfee_sumamt,
-            fulamt_ownpay_amt: s.fulamt_ownpay_amt,
-            inscp_scp_amt: s.inscp_scp_amt,
-            act_pay_dedc: s.act_pay_dedc,
-            hifp_pay: s.fund_pay_sumamt,
-            fund_pay_sumamt: s.fund_pay_sumamt,
-            psn_part_amt: s.psn_part_amt,
-            acct_pay: s.acct_pay,
-            acct_mulaid_pay: s.acct_mulaid_pay,
-            psn_cash_pay: s.psn_cash_pay,
-            balc: p.balance_after,
+            amounts: SplitAmounts::of(&s, p.balance_after),
         }
     }
 }
@@ -118,7 +139,7 @@ impl From<Preview> for SplitResponse {
 /// would make now. Nothing is settled; a card password given is checked (and counted) as always.
 #[utoipa::path(
     post, path = "/v1/settlements/previews", tag = "settlement", security(("bearer" = ["settlements:write"])),
-    request_body = PreviewBody,
+    request_body = SettlementBody,
     responses(
         (status = 200, description = "The split", body = SplitResponse),
         (status = 403, description = "`settlement.not_an_institution`"),
@@ -131,13 +152,13 @@ impl From<Preview> for SplitResponse {
 async fn preview(
     State(state): State<AppState>,
     caller: Caller,
-    Json(body): Json<PreviewBody>,
+    Json(body): Json<SettlementBody>,
 ) -> Result<Json<SplitResponse>, Error> {
     let request = parse(body, state.core.clock.today())?;
     Ok(Json(Settlements::new(&state.core).preview(&caller, request).await?.into()))
 }
 
-fn parse(body: PreviewBody, today: chrono::NaiveDate) -> Result<SettlementRequest> {
+pub(super) fn parse(body: SettlementBody, today: chrono::NaiveDate) -> Result<SettlementRequest> {
     let certificate = match body.mdtrt_cert_type.trim() {
         "02" => Certificate::IdCard(parse_id_number(&body.mdtrt_cert_no, "mdtrt_cert_no", today)?),
         "03" => Certificate::Card { card_no: parse_card_no(&body.mdtrt_cert_no)?, password: body.card_password },

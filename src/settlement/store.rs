@@ -26,3 +26,144 @@ pub async fn accumulated(
         fund_paid: Money::from_fen(fund.unwrap_or(0)),
     })
 }
+
+/// Adds (or, for a reversal, takes back) a settlement's deductible and fund to the year's totals.
+pub async fn add_to_accumulators(
+    conn: &mut PgConnection,
+    key: (&PersonNo, i32, MedType),
+    deductible: Money,
+    fund: Money,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO settlement_accumulators (person_no, year, med_type, deductible_used, fund_paid)
+         VALUES ($1, $2, $3, greatest($4, 0), greatest($5, 0))
+         ON CONFLICT (person_no, year, med_type) DO UPDATE
+            SET deductible_used = greatest(settlement_accumulators.deductible_used + $4, 0),
+                fund_paid = greatest(settlement_accumulators.fund_paid + $5, 0)",
+    )
+    .bind(key.0)
+    .bind(key.1)
+    .bind(key.2.code())
+    .bind(deductible.fen())
+    .bind(fund.fen())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A stored settlement.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+pub struct SettlementRow {
+    pub setl_id: String,
+    pub institution_code: String,
+    pub client_id: String,
+    pub msgid: String,
+    pub person_no: PersonNo,
+    pub mdtrt_cert_type: String,
+    pub med_type: String,
+    pub insutype: String,
+    pub medfee_sumamt: Money,
+    pub fulamt_ownpay_amt: Money,
+    pub inscp_scp_amt: Money,
+    pub act_pay_dedc: Money,
+    pub fund_pay_sumamt: Money,
+    pub psn_part_amt: Money,
+    pub acct_pay: Money,
+    pub acct_mulaid_pay: Money,
+    pub psn_cash_pay: Money,
+    pub balc: Money,
+    pub year: i32,
+    pub settled_at: chrono::DateTime<chrono::Utc>,
+    pub state: String,
+    pub reversed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub reversal_msgid: Option<String>,
+}
+
+/// Stores a settlement; false when the institution used this `msgid` before.
+pub async fn insert(conn: &mut PgConnection, row: &SettlementRow) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO settlements (setl_id, institution_code, client_id, msgid, person_no, mdtrt_cert_type, med_type,
+                                  insutype, medfee_sumamt, fulamt_ownpay_amt, inscp_scp_amt, act_pay_dedc,
+                                  fund_pay_sumamt, psn_part_amt, acct_pay, acct_mulaid_pay, psn_cash_pay, balc,
+                                  year, settled_at, state)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 'settled')
+         ON CONFLICT ON CONSTRAINT settlements_msgid_once DO NOTHING",
+    )
+    .bind(&row.setl_id)
+    .bind(&row.institution_code)
+    .bind(&row.client_id)
+    .bind(&row.msgid)
+    .bind(&row.person_no)
+    .bind(&row.mdtrt_cert_type)
+    .bind(&row.med_type)
+    .bind(&row.insutype)
+    .bind(row.medfee_sumamt)
+    .bind(row.fulamt_ownpay_amt)
+    .bind(row.inscp_scp_amt)
+    .bind(row.act_pay_dedc)
+    .bind(row.fund_pay_sumamt)
+    .bind(row.psn_part_amt)
+    .bind(row.acct_pay)
+    .bind(row.acct_mulaid_pay)
+    .bind(row.psn_cash_pay)
+    .bind(row.balc)
+    .bind(row.year)
+    .bind(row.settled_at)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// One settlement, locked for its reversal.
+pub async fn find_for_update(conn: &mut PgConnection, setl_id: &str) -> sqlx::Result<Option<SettlementRow>> {
+    sqlx::query_as("SELECT * FROM settlements WHERE setl_id = $1 FOR UPDATE").bind(setl_id).fetch_optional(conn).await
+}
+
+/// One settlement.
+pub async fn find(conn: &mut PgConnection, setl_id: &str) -> sqlx::Result<Option<SettlementRow>> {
+    sqlx::query_as("SELECT * FROM settlements WHERE setl_id = $1").bind(setl_id).fetch_optional(conn).await
+}
+
+/// Marks a settlement reversed.
+pub async fn mark_reversed(
+    conn: &mut PgConnection,
+    setl_id: &str,
+    at: chrono::DateTime<chrono::Utc>,
+    msgid: Option<&str>,
+) -> sqlx::Result<SettlementRow> {
+    sqlx::query_as(
+        "UPDATE settlements SET state = 'reversed', reversed_at = $2, reversal_msgid = $3 WHERE setl_id = $1 RETURNING *",
+    )
+    .bind(setl_id)
+    .bind(at)
+    .bind(msgid)
+    .fetch_one(conn)
+    .await
+}
+
+/// A person's settlements in `days` (Zhengzhou days, `to` open when `None`), newest first, after
+/// the `(settled_at, setl_id)` of the previous page's last row.
+pub async fn list_for_person(
+    conn: &mut PgConnection,
+    person_no: &PersonNo,
+    days: (chrono::NaiveDate, Option<chrono::NaiveDate>),
+    after: Option<(chrono::DateTime<chrono::Utc>, String)>,
+    limit: i64,
+) -> sqlx::Result<Vec<SettlementRow>> {
+    let (after_at, after_id) = after.unzip();
+    sqlx::query_as(
+        "SELECT * FROM settlements
+          WHERE person_no = $1 AND (settled_at AT TIME ZONE 'Asia/Shanghai')::date >= $2
+            AND ($3::date IS NULL OR (settled_at AT TIME ZONE 'Asia/Shanghai')::date <= $3)
+            AND ($4::timestamptz IS NULL OR (settled_at, setl_id) < ($4, $5))
+          ORDER BY settled_at DESC, setl_id DESC LIMIT $6",
+    )
+    .bind(person_no)
+    .bind(days.0)
+    .bind(days.1)
+    .bind(after_at)
+    .bind(after_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}

@@ -44,6 +44,10 @@ const MATRIX: &[Row] = &[
     ("GET", "/v1/institutions", "any"),
     ("POST", "/v1/institutions", "admin"),
     ("POST", "/v1/settlements/previews", "institution"),
+    ("POST", "/v1/settlements", "institution"),
+    ("GET", "/v1/settlements/{setl_id}", "institution clerk supervisor auditor admin"),
+    ("POST", "/v1/settlements/{setl_id}/reversal", "institution"),
+    ("GET", "/v1/persons/{person_no}/consumptions", "clerk supervisor auditor admin"),
     ("GET", "/v1/audit-events", "auditor admin"),
     // Persons, at the hall.
     ("GET", "/v1/persons", "clerk supervisor auditor admin"),
@@ -339,6 +343,7 @@ impl World {
             .replace("{card_no}", PLACEHOLDER_CARD)
             .replace("{client_id}", PLACEHOLDER_CLIENT)
             .replace("{binding_id}", &id)
+            .replace("{setl_id}", "MC0000000000000000000000")
             .replace("{id}", &id);
         assert!(!path.contains('{'), "{route}: a path parameter without a placeholder");
         match (method, route) {

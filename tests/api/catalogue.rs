@@ -6,6 +6,10 @@ use medcard::platform::http::is_catalogued;
 
 const CODES: &[&str] = &[
     // Person channels.
+    "settlement.msgid",
+    "settlement.msgid_used",
+    "settlement.not_found",
+    "settlement.already_reversed",
     "settlement.cert_type",
     "settlement.card_not_usable",
     "settlement.bill",

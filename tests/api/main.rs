@@ -31,6 +31,7 @@ mod persons;
 mod problems;
 mod rate_limits;
 mod settlement_previews;
+mod settlements;
 mod sms_codes;
 mod statements;
 mod status_transitions;

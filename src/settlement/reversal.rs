@@ -1,0 +1,89 @@
+//! Reversal (冲正, 2208) by the institution that settled: the account payment comes back through
+//! the ledger's one writer, the deductible and fund go back out of the year's totals, and the
+//! settlement is marked reversed, all in one transaction with the person locked. Reversing twice
+//! is refused. A partial refund is a full reversal and a new settlement of the rest.
+
+use serde_json::json;
+
+use super::store::{self, SettlementRow};
+use super::{MedType, Settlements};
+use crate::domain::Money;
+use crate::ledger::EntryKind;
+use crate::ledger::writer::{self, Movement};
+use crate::params;
+use crate::persons;
+use crate::platform::audit::Subject;
+use crate::platform::caller::Caller;
+use crate::platform::error::{Error, Result};
+use crate::platform::idempotency::{IdempotentRequest, Outcome};
+
+impl Settlements<'_> {
+    /// Reverses a settlement of the calling institution.
+    pub async fn reverse(
+        &self,
+        caller: &Caller,
+        setl_id: &str,
+        msgid: Option<&str>,
+        idempotency: &IdempotentRequest,
+    ) -> Result<Outcome<SettlementRow>> {
+        self.caller_level(caller).await?;
+        self.idempotent(caller, idempotency, |mut tx| async move {
+            let found = store::find_for_update(&mut tx, setl_id).await?;
+            let original = found
+                .filter(|s| Some(&s.institution_code) == caller.institution_code.as_ref())
+                .ok_or_else(|| Error::not_found("settlement.not_found", "this institution made no such settlement"))?;
+            if original.state != "settled" {
+                return Err(Error::conflict(
+                    "settlement.already_reversed",
+                    "this settlement has been reversed already",
+                    params! { "reversed_at" => original.reversed_at.map(|t| t.to_rfc3339()) },
+                ));
+            }
+            persons::lock(&mut tx, &original.person_no).await?;
+            if original.acct_pay > Money::ZERO {
+                let movement = Movement {
+                    person_no: original.person_no.clone(),
+                    kind: EntryKind::Refund,
+                    amount: original.acct_pay,
+                    period: None,
+                    payment_id: None,
+                    reason: Some(format!("冲正 {}", original.setl_id)),
+                    approver: None,
+                };
+                writer::post(&mut tx, movement, caller.actor(), self.clock.now()).await?;
+            }
+            let med_type = MedType::parse(&original.med_type).ok_or_else(|| anyhow::anyhow!("stored med_type"))?;
+            let key = (&original.person_no, original.year, med_type);
+            let back = |m: Money| Money::ZERO - m;
+            store::add_to_accumulators(&mut tx, key, back(original.act_pay_dedc), back(original.fund_pay_sumamt))
+                .await?;
+            let reversed = store::mark_reversed(&mut tx, setl_id, self.clock.now(), msgid).await?;
+            let subject = Subject { kind: "settlement", id: setl_id };
+            self.audit(&mut tx, caller.actor(), "settlement.reverse", Some(subject), json!({ "msgid": msgid })).await?;
+            Ok((tx, reversed))
+        })
+        .await
+    }
+
+    /// One settlement, for the institution that made it or the hall (404 for anyone else).
+    pub async fn settlement(&self, caller: &Caller, setl_id: &str) -> Result<SettlementRow> {
+        let mut conn = self.pool.acquire().await?;
+        let found = store::find(&mut conn, setl_id).await?;
+        let visible =
+            |s: &SettlementRow| caller.staff.is_some() || Some(&s.institution_code) == caller.institution_code.as_ref();
+        found.filter(visible).ok_or_else(|| Error::not_found("settlement.not_found", "no such settlement"))
+    }
+
+    /// A person's settlements in `days`, newest first, after a cursor.
+    pub async fn consumptions(
+        &self,
+        person_no: &crate::domain::PersonNo,
+        days: (chrono::NaiveDate, Option<chrono::NaiveDate>),
+        after: Option<(chrono::DateTime<chrono::Utc>, String)>,
+        limit: i64,
+    ) -> Result<Vec<SettlementRow>> {
+        let mut conn = self.pool.acquire().await?;
+        persons::get(&mut conn, person_no).await?;
+        Ok(store::list_for_person(&mut conn, person_no, days, after, limit).await?)
+    }
+}

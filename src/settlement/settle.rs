@@ -1,0 +1,119 @@
+//! Settlement (2207): the split of pre-settlement, made final in one transaction with the person
+//! locked (so two settlements of one person cannot both use the same balance, deductible or cap):
+//! the account payment through the ledger's one writer, the year's accumulators, the settlement
+//! row (its `msgid` once per institution), the audit row. Idempotent by `Idempotency-Key`.
+
+use chrono::Datelike;
+use serde_json::json;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::certificate::Certificate;
+use super::preview::SettlementRequest;
+use super::store::{self, SettlementRow};
+use super::{Settlements, Visit, split};
+use crate::domain::Money;
+use crate::ledger::writer::{self, Movement};
+use crate::ledger::{EntryKind, Ledger};
+use crate::params;
+use crate::persons;
+use crate::platform::audit::Subject;
+use crate::platform::caller::Caller;
+use crate::platform::error::{Error, Result};
+use crate::platform::idempotency::{IdempotentRequest, Outcome};
+
+impl Settlements<'_> {
+    /// Settles a bill for the calling institution.
+    pub async fn settle(
+        &self,
+        caller: &Caller,
+        request: SettlementRequest,
+        msgid: &str,
+        idempotency: &IdempotentRequest,
+    ) -> Result<Outcome<SettlementRow>> {
+        let level = self.caller_level(caller).await?;
+        let SettlementRequest { certificate, med_type, bill, use_account } = request;
+        let cert_type = match &certificate {
+            Certificate::IdCard(_) => "02",
+            Certificate::Card { .. } => "03",
+        };
+        let presented = certificate.resolve(self, caller).await?;
+        let visit_of = |person: &persons::PersonRow, balance: Money, today| Visit {
+            insurance_type: person.insurance_type,
+            med_type,
+            level,
+            benefits_active: person.benefits_active_on(today),
+            account_usable: person.insurance_type.has_personal_account() && use_account && presented.account_allowed,
+            account_balance: balance,
+        };
+        self.idempotent(caller, idempotency, |mut tx| async move {
+            let person = persons::lock(&mut tx, &presented.person_no).await?;
+            let balance = Ledger::new(self).balance_in(&mut tx, &person).await?;
+            let today = self.clock.today();
+            let year = store::accumulated(&mut tx, &person.person_no, today.year(), med_type).await?;
+            let split = split(&self.settings.settlement, bill, visit_of(&person, balance, today), year)
+                .map_err(super::preview::invalid_bill)?;
+            let row = SettlementRow {
+                setl_id: new_setl_id(),
+                institution_code: caller.institution_code.clone().unwrap_or_default(),
+                client_id: caller.client_id.to_string(),
+                msgid: msgid.to_owned(),
+                person_no: person.person_no.clone(),
+                mdtrt_cert_type: cert_type.to_owned(),
+                med_type: med_type.code().to_owned(),
+                insutype: person.insurance_type.code().to_owned(),
+                medfee_sumamt: split.medfee_sumamt,
+                fulamt_ownpay_amt: split.fulamt_ownpay_amt,
+                inscp_scp_amt: split.inscp_scp_amt,
+                act_pay_dedc: split.act_pay_dedc,
+                fund_pay_sumamt: split.fund_pay_sumamt,
+                psn_part_amt: split.psn_part_amt,
+                acct_pay: split.acct_pay,
+                acct_mulaid_pay: split.acct_mulaid_pay,
+                psn_cash_pay: split.psn_cash_pay,
+                balc: balance - split.acct_pay,
+                year: today.year(),
+                settled_at: self.clock.now(),
+                state: "settled".into(),
+                reversed_at: None,
+                reversal_msgid: None,
+            };
+            self.record(&mut tx, caller, &row, split.act_pay_dedc).await?;
+            Ok((tx, row))
+        })
+        .await
+    }
+
+    /// Writes a settlement's effects: the account payment, the accumulators, the row, the audit.
+    async fn record(&self, conn: &mut PgConnection, caller: &Caller, row: &SettlementRow, dedc: Money) -> Result<()> {
+        if row.acct_pay > Money::ZERO {
+            let movement = Movement {
+                person_no: row.person_no.clone(),
+                kind: EntryKind::Consumption,
+                amount: Money::ZERO - row.acct_pay,
+                period: None,
+                payment_id: None,
+                reason: Some(format!("结算 {} 于 {}", row.setl_id, row.institution_code)),
+                approver: None,
+            };
+            writer::post(conn, movement, caller.actor(), self.clock.now()).await?;
+        }
+        let med_type = super::MedType::parse(&row.med_type).ok_or_else(|| anyhow::anyhow!("med_type vanished"))?;
+        store::add_to_accumulators(conn, (&row.person_no, row.year, med_type), dedc, row.fund_pay_sumamt).await?;
+        if !store::insert(conn, row).await? {
+            return Err(Error::conflict(
+                "settlement.msgid_used",
+                "this institution already settled a message with this msgid",
+                params! { "msgid" => row.msgid.clone() },
+            ));
+        }
+        let subject = Subject { kind: "settlement", id: &row.setl_id };
+        let details = json!({ "person_no": row.person_no.as_str(), "medfee_sumamt": row.medfee_sumamt, "acct_pay": row.acct_pay });
+        self.audit(conn, caller.actor(), "settlement.create", Some(subject), details).await
+    }
+}
+
+/// A new settlement id: `MC` and 22 upper-case hex digits.
+fn new_setl_id() -> String {
+    format!("MC{}", &Uuid::new_v4().simple().to_string()[..22]).to_ascii_uppercase()
+}
