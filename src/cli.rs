@@ -256,6 +256,8 @@ async fn create_institution(core: Core, new: NewInstitution) -> Result<()> {
         "name": row.name,
         "kind": row.kind,
         "offers_activation": row.offers_activation,
+        "level": row.level,
+        "region_code": row.region_code,
     }));
     Ok(())
 }
