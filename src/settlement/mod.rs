@@ -2,6 +2,8 @@
 //! pooled fund, personal account and cash, in one place, over the parameters in `[settlement]`,
 //! and pre-settlement (2206) over HTTP. Settlement, reversal and the e-voucher build on them.
 
+mod card_read;
+mod card_read_routes;
 mod certificate;
 mod med_type;
 mod preview;
@@ -25,5 +27,5 @@ crate::service! {
 
 /// The settlement routes.
 pub fn router() -> utoipa_axum::router::OpenApiRouter<crate::platform::http::AppState> {
-    routes::router().merge(settle_routes::router())
+    routes::router().merge(settle_routes::router()).merge(card_read_routes::router())
 }

@@ -65,6 +65,26 @@ impl Settlements<'_> {
         .await
     }
 
+    /// Reverses by the institution's own message id of the settlement (2601), for when the
+    /// institution never got the settlement's answer.
+    pub async fn reverse_by_message(
+        &self,
+        caller: &Caller,
+        omsgid: &str,
+        msgid: Option<&str>,
+        idempotency: &IdempotentRequest,
+    ) -> Result<Outcome<SettlementRow>> {
+        let institution = caller.institution_code.clone().unwrap_or_default();
+        let setl_id = {
+            let mut conn = self.pool.acquire().await?;
+            store::find_by_msgid(&mut conn, &institution, omsgid).await?
+        };
+        let setl_id = setl_id.ok_or_else(|| {
+            Error::not_found("settlement.nothing_to_reverse", "this institution settled no message with this id")
+        })?;
+        self.reverse(caller, &setl_id, msgid, idempotency).await
+    }
+
     /// One settlement, for the institution that made it or the hall (404 for anyone else).
     pub async fn settlement(&self, caller: &Caller, setl_id: &str) -> Result<SettlementRow> {
         let mut conn = self.pool.acquire().await?;

@@ -121,11 +121,9 @@ impl SplitAmounts {
 impl From<Preview> for SplitResponse {
     fn from(p: Preview) -> Self {
         let s = p.split;
-        let mut name: Vec<char> = p.person.name.chars().collect();
-        name.iter_mut().skip(1).for_each(|c| *c = '*');
         Self {
             psn_no: p.person.person_no.to_string(),
-            psn_name: name.into_iter().collect(),
+            psn_name: masked_name(&p.person.name),
             certno: mask_id_number(&p.person.id_number),
             insutype: p.person.insurance_type,
             psn_insu_stas: p.person.status.psn_insu_stas(),
@@ -159,17 +157,7 @@ async fn preview(
 }
 
 pub(super) fn parse(body: SettlementBody, today: chrono::NaiveDate) -> Result<SettlementRequest> {
-    let certificate = match body.mdtrt_cert_type.trim() {
-        "02" => Certificate::IdCard(parse_id_number(&body.mdtrt_cert_no, "mdtrt_cert_no", today)?),
-        "03" => Certificate::Card { card_no: parse_card_no(&body.mdtrt_cert_no)?, password: body.card_password },
-        _ => {
-            return Err(Error::invalid_field(
-                "settlement.cert_type",
-                "mdtrt_cert_type",
-                "02 (ID card) or 03 (card); the e-voucher (01) is not issued yet",
-            ));
-        }
-    };
+    let certificate = parse_certificate(&body.mdtrt_cert_type, &body.mdtrt_cert_no, body.card_password, today)?;
     let money = |raw: &str, field: &str| Money::parse(raw).map_err(|e| Error::invalid_field("money.format", field, e));
     let bill = Bill {
         total: money(&body.medfee_sumamt, "medfee_sumamt")?,
@@ -183,4 +171,27 @@ pub(super) fn parse(body: SettlementBody, today: chrono::NaiveDate) -> Result<Se
         _ => return Err(Error::invalid_field("settlement.acct_used_flag", "acct_used_flag", "1 or 0")),
     };
     Ok(SettlementRequest { certificate, med_type: body.med_type, bill, use_account })
+}
+
+/// The certificate of a request: `02` ID card or `03` card (with its password, if given).
+pub(super) fn parse_certificate(
+    cert_type: &str,
+    cert_no: &str,
+    password: Option<SecretString>,
+    today: chrono::NaiveDate,
+) -> Result<Certificate> {
+    match cert_type.trim() {
+        "02" => Ok(Certificate::IdCard(parse_id_number(cert_no, "mdtrt_cert_no", today)?)),
+        "03" => Ok(Certificate::Card { card_no: parse_card_no(cert_no)?, password }),
+        _ => Err(Error::invalid_field(
+            "settlement.cert_type",
+            "mdtrt_cert_type",
+            "02 (ID card) or 03 (card); the e-voucher (01) is not issued yet",
+        )),
+    }
+}
+
+/// A person's name with all but the first character masked (张** for 张三丰).
+pub(super) fn masked_name(name: &str) -> String {
+    name.chars().enumerate().map(|(i, c)| if i == 0 { c } else { '*' }).collect()
 }

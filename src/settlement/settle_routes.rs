@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(settle))
         .routes(routes!(get_settlement))
         .routes(routes!(reverse))
+        .routes(routes!(reverse_by_message))
         .routes(routes!(own_consumptions))
         .routes(routes!(person_consumptions))
 }
@@ -156,6 +157,40 @@ async fn reverse(
 ) -> Result<Replayable<SettlementView>, Error> {
     let msgid = body.msgid.as_deref().map(|m| msgid_of(Some(m))).transpose()?;
     let outcome = Settlements::new(&state.core).reverse(&caller, &setl_id, msgid.as_deref(), &request).await?;
+    Ok(Replayable(StatusCode::OK, outcome.map(SettlementView::from)))
+}
+
+/// A reversal by the institution's message id of the settlement.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageReversalBody {
+    /// The `msgid` of the settlement to reverse.
+    pub omsgid: String,
+    /// This reversal's own message id.
+    pub msgid: Option<String>,
+}
+
+/// Reverse a settlement by its message id (2601): for when the institution never got the answer
+/// to its settlement. Needs `Idempotency-Key`.
+#[utoipa::path(
+    post, path = "/v1/settlements/reversals", tag = "settlement", security(("bearer" = ["settlements:write"])),
+    params(("Idempotency-Key" = String, Header, description = "Unique per request")),
+    request_body = MessageReversalBody,
+    responses(
+        (status = 200, description = "Reversed", body = SettlementView),
+        (status = 404, description = "`settlement.nothing_to_reverse`: that message never settled"),
+        (status = 409, description = "`settlement.already_reversed`"),
+    )
+)]
+async fn reverse_by_message(
+    State(state): State<AppState>,
+    caller: Caller,
+    Idempotent { request, body }: Idempotent<MessageReversalBody>,
+) -> Result<Replayable<SettlementView>, Error> {
+    let omsgid = msgid_of(Some(&body.omsgid))?;
+    let msgid = body.msgid.as_deref().map(|m| msgid_of(Some(m))).transpose()?;
+    let outcome =
+        Settlements::new(&state.core).reverse_by_message(&caller, &omsgid, msgid.as_deref(), &request).await?;
     Ok(Replayable(StatusCode::OK, outcome.map(SettlementView::from)))
 }
 

@@ -119,6 +119,19 @@ pub async fn find_for_update(conn: &mut PgConnection, setl_id: &str) -> sqlx::Re
     sqlx::query_as("SELECT * FROM settlements WHERE setl_id = $1 FOR UPDATE").bind(setl_id).fetch_optional(conn).await
 }
 
+/// The settlement an institution made for its message `msgid`.
+pub async fn find_by_msgid(
+    conn: &mut PgConnection,
+    institution_code: &str,
+    msgid: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT setl_id FROM settlements WHERE institution_code = $1 AND msgid = $2")
+        .bind(institution_code)
+        .bind(msgid)
+        .fetch_optional(conn)
+        .await
+}
+
 /// One settlement.
 pub async fn find(conn: &mut PgConnection, setl_id: &str) -> sqlx::Result<Option<SettlementRow>> {
     sqlx::query_as("SELECT * FROM settlements WHERE setl_id = $1").bind(setl_id).fetch_optional(conn).await

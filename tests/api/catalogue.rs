@@ -6,6 +6,7 @@ use medcard::platform::http::is_catalogued;
 
 const CODES: &[&str] = &[
     // Person channels.
+    "settlement.nothing_to_reverse",
     "settlement.msgid",
     "settlement.msgid_used",
     "settlement.not_found",

@@ -12,6 +12,7 @@ mod bindings;
 mod card_activation;
 mod card_jobs;
 mod card_password;
+mod card_reads;
 mod card_sequences;
 mod cards;
 mod catalogue;

@@ -175,3 +175,26 @@ async fn twenty_settlements_at_once_use_the_account_exactly_as_far_as_it_goes() 
     assert_eq!(used, 50_000, "the 500.00 deductible, used exactly once");
     app.assert_ledger_reconciles().await;
 }
+
+#[tokio::test]
+async fn an_institution_that_never_got_the_answer_reverses_by_its_own_message_id() {
+    let app = TestApp::spawn().await;
+    let (person_no, card_no, hospital) = employee_at_hospital(&app).await;
+    let settled = settle(&app, &hospital, "m-1", outpatient(&card_no, "20.00", "HIS-LOST")).await;
+    assert_eq!(settled.status, StatusCode::CREATED, "{}", settled.text);
+
+    let reversed =
+        app.post_idempotent("/v1/settlements/reversals", &hospital, "m-2", json!({ "omsgid": "HIS-LOST" })).await;
+
+    assert_eq!(reversed.status, StatusCode::OK, "{}", reversed.text);
+    assert_eq!((&reversed.body["setl_id"], &reversed.body["state"]), (&settled.body["setl_id"], &json!("reversed")));
+    let clerk = app.staff_token(Role::Clerk).await;
+    assert_eq!(app.balance(&clerk, &person_no).await, "120.00");
+    let nothing =
+        app.post_idempotent("/v1/settlements/reversals", &hospital, "m-3", json!({ "omsgid": "HIS-NEVER" })).await;
+    nothing.assert_problem(StatusCode::NOT_FOUND, "settlement.nothing_to_reverse");
+    let other = app.client_token(ClientKind::Institution).await;
+    let elsewhere =
+        app.post_idempotent("/v1/settlements/reversals", &other, "m-4", json!({ "omsgid": "HIS-LOST" })).await;
+    elsewhere.assert_problem(StatusCode::NOT_FOUND, "settlement.nothing_to_reverse");
+}

@@ -394,6 +394,7 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
         "Not an Ed25519 public key (PEM or base64url of 32 bytes)",
     ),
     ("client.not_found", "未找到该客户端", "No such client"),
+    ("settlement.nothing_to_reverse", "该报文未结算，无需冲正", "That message never settled; nothing to reverse"),
     ("settlement.msgid", "结算须提供 1 至 64 位的报文 ID", "A settlement names its msgid"),
     ("settlement.msgid_used", "该机构已使用此报文 ID 结算", "This institution already settled this msgid"),
     ("settlement.not_found", "未找到该结算记录", "No such settlement"),

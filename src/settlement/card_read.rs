@@ -1,0 +1,56 @@
+//! Card reads (1101): who a presented certificate belongs to, whether pooled-fund benefits are
+//! active today, the card's state, the balance when the certificate may use the account, and the
+//! last few consumptions. Every read is audited.
+
+use serde_json::json;
+
+use super::Settlements;
+use super::certificate::Certificate;
+use super::store::{self, SettlementRow};
+use crate::cards::{CardState, Cards};
+use crate::domain::Money;
+use crate::ledger::Ledger;
+use crate::persons::{self, PersonRow};
+use crate::platform::audit::Subject;
+use crate::platform::caller::Caller;
+use crate::platform::error::Result;
+
+/// Consumptions shown with a card read.
+const RECENT: i64 = 5;
+
+/// What a card read answers.
+#[derive(Debug, Clone)]
+pub struct CardRead {
+    pub person: PersonRow,
+    pub benefits_active: bool,
+    /// The card's state, for a card (`03`).
+    pub card_state: Option<CardState>,
+    /// The account balance, when the certificate may use the account.
+    pub balance: Option<Money>,
+    pub recent: Vec<SettlementRow>,
+}
+
+impl Settlements<'_> {
+    /// Reads the holder of a presented certificate (institutions, terminals).
+    pub async fn read_card(&self, caller: &Caller, certificate: Certificate) -> Result<CardRead> {
+        let card_state = match &certificate {
+            Certificate::Card { card_no, .. } => Some(Cards::new(self).presented_card(card_no).await?.1),
+            Certificate::IdCard(_) => None,
+        };
+        let presented = certificate.resolve(self, caller).await?;
+        let mut conn = self.pool.acquire().await?;
+        let person = persons::get(&mut conn, &presented.person_no).await?;
+        let balance = if presented.account_allowed {
+            Some(Ledger::new(self).balance_in(&mut conn, &person).await?)
+        } else {
+            None
+        };
+        let today = self.clock.today();
+        let days = (today - chrono::Days::new(366), None);
+        let recent = store::list_for_person(&mut conn, &person.person_no, days, None, RECENT).await?;
+        let subject = Subject { kind: "person", id: person.person_no.as_str() };
+        let details = json!({ "card_state": card_state.map(|s| s.code()), "balance_shown": balance.is_some() });
+        self.audit(&mut conn, caller.actor(), "card.read", Some(subject), details).await?;
+        Ok(CardRead { benefits_active: person.benefits_active_on(today), person, card_state, balance, recent })
+    }
+}
