@@ -25,7 +25,8 @@ pub struct CardRead {
     pub benefits_active: bool,
     /// The card's state, for a card (`03`).
     pub card_state: Option<CardState>,
-    /// The account balance, when the certificate may use the account.
+    /// The account balance, when the certificate may use the account (and then the recent
+    /// consumptions too).
     pub balance: Option<Money>,
     pub recent: Vec<SettlementRow>,
 }
@@ -47,7 +48,12 @@ impl Settlements<'_> {
         };
         let today = self.clock.today();
         let days = (today - chrono::Days::new(366), None);
-        let recent = store::list_for_person(&mut conn, &person.person_no, days, None, RECENT).await?;
+        // The history of other visits is the person's: shown only when they proved the card.
+        let recent = if presented.account_allowed {
+            store::list_for_person(&mut conn, &person.person_no, days, None, RECENT).await?
+        } else {
+            Vec::new()
+        };
         let subject = Subject { kind: "person", id: person.person_no.as_str() };
         let details = json!({ "card_state": card_state.map(|s| s.code()), "balance_shown": balance.is_some() });
         self.audit(&mut conn, caller.actor(), "card.read", Some(subject), details).await?;

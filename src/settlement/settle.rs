@@ -31,6 +31,9 @@ impl Settlements<'_> {
         msgid: &str,
         idempotency: &IdempotentRequest,
     ) -> Result<Outcome<SettlementRow>> {
+        if let Some(value) = self.finished(caller, idempotency).await? {
+            return Ok(Outcome { value, replayed: true });
+        }
         let level = self.caller_level(caller).await?;
         let SettlementRequest { certificate, med_type, bill, use_account } = request;
         let cert_type = match &certificate {

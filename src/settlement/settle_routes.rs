@@ -262,6 +262,10 @@ async fn page(
     query: &ConsumptionQuery,
 ) -> Result<Json<ConsumptionPage>> {
     let limit = Limit::parse(query.limit)?;
+    let latest = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
+    if days.1.is_some_and(|to| to > latest || to < days.0) {
+        return Err(Error::Malformed { code: "request.bad_query", detail: "to is before from or out of range".into() });
+    }
     let after = query.cursor.as_deref().map(parse_cursor).transpose()?;
     let rows = Settlements::new(&state.core).consumptions(person_no, days, after, limit.fetch()).await?;
     let (rows, next_cursor) = limit.page(rows, |r| format!("{}|{}", r.settled_at.to_rfc3339(), r.setl_id));

@@ -54,6 +54,7 @@ async fn without_the_password_or_by_id_card_no_balance_is_shown() {
         let read = app.post("/v1/card-reads", &terminal, body).await;
         assert_eq!(read.status, StatusCode::OK, "{}", read.text);
         assert_eq!(read.body["balc"], serde_json::Value::Null);
+        assert_eq!(read.body["consumptions"], json!([]), "the history needs the card's password");
     }
     let wrong = app
         .post(

@@ -198,3 +198,21 @@ async fn an_institution_that_never_got_the_answer_reverses_by_its_own_message_id
         app.post_idempotent("/v1/settlements/reversals", &other, "m-4", json!({ "omsgid": "HIS-LOST" })).await;
     elsewhere.assert_problem(StatusCode::NOT_FOUND, "settlement.nothing_to_reverse");
 }
+
+#[tokio::test]
+async fn a_retried_settlement_gets_its_answer_even_after_the_card_was_frozen() {
+    let app = TestApp::spawn().await;
+    let (_, card_no, hospital) = employee_at_hospital(&app).await;
+    let first = settle(&app, &hospital, "f-1", outpatient(&card_no, "10.00", "HIS-F")).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+    let clerk = app.staff_token(Role::Clerk).await;
+    let frozen = app.post(&format!("/v1/cards/{card_no}/freeze"), &clerk, json!({ "reason": "异常交易" })).await;
+    assert_eq!(frozen.status, StatusCode::CREATED, "{}", frozen.text);
+
+    let retry = settle(&app, &hospital, "f-1", outpatient(&card_no, "10.00", "HIS-F")).await;
+
+    assert_eq!((retry.status, &retry.body["setl_id"]), (StatusCode::CREATED, &first.body["setl_id"]));
+    assert_eq!(retry.headers["idempotent-replayed"], "true");
+    let fresh = settle(&app, &hospital, "f-2", outpatient(&card_no, "10.00", "HIS-G")).await;
+    fresh.assert_problem(StatusCode::CONFLICT, "settlement.card_not_usable");
+}

@@ -65,6 +65,25 @@ impl Core {
         Ok(Outcome { value, replayed: false })
     }
 
+    /// The stored result of an earlier identical, finished request, looked up without claiming
+    /// the key: for operations with checks outside their transaction (a card password) that a
+    /// replay must not run again.
+    pub async fn finished<T: DeserializeOwned>(
+        &self,
+        principal: &Principal,
+        request: &IdempotentRequest,
+    ) -> Result<Option<T>> {
+        let mut conn = self.pool.acquire().await?;
+        let stored = store::find(&mut conn, &key_owner(principal), &request.key).await?;
+        match stored {
+            Some(stored) if stored.request_hash == request.fingerprint => match stored.response_body {
+                Some(body) => Ok(Some(serde_json::from_value(body).map_err(anyhow::Error::from)?)),
+                None => Ok(None),
+            },
+            _ => Ok(None),
+        }
+    }
+
     /// Claims the key. `Some` is the stored result of an earlier identical request.
     async fn claim<T: DeserializeOwned>(
         &self,
