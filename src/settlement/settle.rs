@@ -31,9 +31,21 @@ impl Settlements<'_> {
         msgid: &str,
         idempotency: &IdempotentRequest,
     ) -> Result<Outcome<SettlementRow>> {
+        // A retry replays before the card is checked again: its answer stands whatever the card
+        // has become since.
         if let Some(value) = self.finished(caller, idempotency).await? {
             return Ok(Outcome { value, replayed: true });
         }
+        self.settle_new(caller, request, msgid, idempotency).await
+    }
+
+    async fn settle_new(
+        &self,
+        caller: &Caller,
+        request: SettlementRequest,
+        msgid: &str,
+        idempotency: &IdempotentRequest,
+    ) -> Result<Outcome<SettlementRow>> {
         let level = self.caller_level(caller).await?;
         let SettlementRequest { certificate, med_type, bill, use_account } = request;
         let cert_type = match &certificate {
