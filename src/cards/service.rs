@@ -48,7 +48,7 @@ impl Cards<'_> {
         Ok(card)
     }
 
-    /// A person's cards, oldest first (hall).
+    /// A person's cards, oldest first (the hall, and the person's own view).
     pub async fn person_cards(&self, person_no: &PersonNo) -> Result<Vec<CardRow>> {
         let mut conn = self.pool.acquire().await?;
         persons::get(&mut conn, person_no).await?;

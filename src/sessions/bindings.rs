@@ -17,7 +17,7 @@ use crate::params;
 use crate::persons::{self, PersonRow};
 use crate::platform::audit::Subject;
 use crate::platform::caller::Caller;
-use crate::platform::error::{Error, Result};
+use crate::platform::error::{Error, Result, ResultExt};
 use crate::sms::{CheckedCode, PresentedCode, SmsCodes, SmsPurpose};
 
 /// What a person presents to bind a channel account.
@@ -96,10 +96,7 @@ impl Sessions<'_> {
             end_reason: None,
             ended_by: None,
         };
-        store::insert(conn, &row).await.map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.constraint() == Some("channel_bindings_one_person_per_ref") => ref_taken(),
-            _ => e.into(),
-        })?;
+        store::insert(conn, &row).await.on_constraint("channel_bindings_one_person_per_ref", ref_taken)?;
         let binding_id = row.binding_id.to_string();
         let subject = Subject { kind: "binding", id: &binding_id };
         let details = json!({ "person_no": person.person_no.as_str(), "channel": row.channel });

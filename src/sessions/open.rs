@@ -7,7 +7,7 @@ use sqlx::PgConnection;
 use super::Sessions;
 use super::types::{OpenedSession, SessionMethod};
 use crate::auth::{Auth, PersonToken};
-use crate::domain::BindingId;
+use crate::domain::{BindingId, RegionCode};
 use crate::params;
 use crate::persons::{InsuredStatus, PersonRow};
 use crate::platform::audit::Subject;
@@ -62,7 +62,8 @@ pub(super) fn is_refusal(error: &Error) -> bool {
 /// A transferred-out person's record is read-only and reached through the new region; the
 /// national app serves only persons insured in Zhengzhou (4101xx).
 fn may_sign_in(kind: ClientKind, person: &PersonRow) -> Result<()> {
-    let insured_here = person.status != InsuredStatus::TransferredOut && person.region_code.starts_with("4101");
+    let insured_here =
+        person.status != InsuredStatus::TransferredOut && RegionCode::parse_zhengzhou(&person.region_code).is_ok();
     if insured_here {
         return Ok(());
     }

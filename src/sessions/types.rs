@@ -49,7 +49,7 @@ impl SessionMethod {
     /// Whether a client of `kind` may open sessions this way (SPEC §4 and issue 8).
     pub fn allowed_for(self, kind: ClientKind) -> bool {
         use ClientKind::*;
-        let online = matches!(kind, WechatOfficialAccount | Yushiban | ProvincialPlatform | NationalApp | Zhenghaoban);
+        let online = kind.is_online_person_channel();
         match self {
             Self::Binding | Self::Sms => online,
             Self::Password | Self::ESocialCard => kind == ProvincialPlatform,

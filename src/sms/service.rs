@@ -111,11 +111,7 @@ impl SmsCodes<'_> {
         };
         let max = self.settings.sms.max_checks;
         if row.consumed_at.is_some() {
-            return Err(Error::invalid_field(
-                "sms.code_used",
-                "sms_code",
-                "this code has been used; request a new one",
-            ));
+            return Err(code_used());
         }
         if row.checks > max {
             return Err(Error::too_many(
@@ -144,12 +140,13 @@ impl SmsCodes<'_> {
     /// Uses a checked code up inside the guarded operation's transaction; refused when a
     /// concurrent request used it first.
     pub async fn use_code(&self, conn: &mut sqlx::PgConnection, code: CheckedCode) -> Result<()> {
-        if store::consume(conn, code.code_id, self.clock.now()).await? {
-            Ok(())
-        } else {
-            Err(Error::invalid_field("sms.code_used", "sms_code", "this code has been used; request a new one"))
-        }
+        if store::consume(conn, code.code_id, self.clock.now()).await? { Ok(()) } else { Err(code_used()) }
     }
+}
+
+/// A code already used, whether found so on checking or lost to a concurrent use.
+fn code_used() -> Error {
+    Error::invalid_field("sms.code_used", "sms_code", "this code has been used; request a new one")
 }
 
 /// Midnight of `now`'s Zhengzhou day, as an instant.

@@ -52,12 +52,6 @@ impl Cards<'_> {
         })
     }
 
-    /// The session person's cards, oldest first.
-    pub async fn own_cards(&self, person_no: &PersonNo) -> Result<Vec<CardRow>> {
-        let mut conn = self.pool.acquire().await?;
-        Ok(store::list_for_person(&mut conn, person_no).await?)
-    }
-
     /// Reports or cancels a temporary loss of the session person's own card.
     pub async fn own_temporary_loss(&self, caller: &Caller, card_no: &CardNo, report: bool) -> Result<CardRow> {
         let person_no = caller.person_session()?.person_no.clone();

@@ -176,6 +176,19 @@ impl ClientKind {
         }
     }
 
+    /// Whether this is one of the online channels through which persons bind accounts, receive
+    /// SMS codes and sign in (official account, 豫事办, provincial platform, national app, 郑好办).
+    pub fn is_online_person_channel(self) -> bool {
+        matches!(
+            self,
+            Self::WechatOfficialAccount
+                | Self::Yushiban
+                | Self::ProvincialPlatform
+                | Self::NationalApp
+                | Self::Zhenghaoban
+        )
+    }
+
     /// The scopes of a person session opened through a client of this kind: only the person's
     /// own records and actions, never another person's (the SPEC §4 columns, person side).
     pub fn session_scopes(self) -> &'static [Scope] {
