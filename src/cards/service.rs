@@ -234,10 +234,6 @@ pub(super) fn check_identity(
 
 /// A reason text of 1 to 500 characters.
 pub(super) fn reason_text(reason: &str) -> Result<&str> {
-    let reason = reason.trim();
-    let chars = reason.chars().count();
-    if chars == 0 || chars > 500 {
-        return Err(Error::invalid_field("card.reason_text", "reason", "give a reason of 1 to 500 characters"));
-    }
-    Ok(reason)
+    crate::domain::reason_text(reason)
+        .ok_or_else(|| Error::invalid_field("card.reason_text", "reason", crate::domain::REASON_RULE))
 }

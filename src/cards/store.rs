@@ -5,6 +5,7 @@ use sqlx::PgConnection;
 
 use crate::cards::CardState;
 use crate::domain::{CardNo, PersonNo};
+use crate::platform::counted_secret::CountedSecret;
 
 /// A stored card.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -65,6 +66,12 @@ pub async fn insert(conn: &mut PgConnection, row: &CardRow) -> sqlx::Result<()> 
 /// Finds a card.
 pub async fn find(conn: &mut PgConnection, card_no: &CardNo) -> sqlx::Result<Option<CardRow>> {
     sqlx::query_as("SELECT * FROM cards WHERE card_no = $1").bind(card_no).fetch_optional(conn).await
+}
+
+/// A card's state, held (`FOR SHARE`) until the transaction ends: a freeze or loss report of it
+/// waits for the transaction that relies on the state.
+pub async fn state_for_share(conn: &mut PgConnection, card_no: &CardNo) -> sqlx::Result<Option<CardState>> {
+    sqlx::query_scalar("SELECT state FROM cards WHERE card_no = $1 FOR SHARE").bind(card_no).fetch_optional(conn).await
 }
 
 /// Finds and locks a card for a read-modify-write.
@@ -144,73 +151,15 @@ pub async fn set_password(conn: &mut PgConnection, card_no: &CardNo, hash: &str)
     Ok(())
 }
 
-/// What reserving a password check found.
-#[derive(Debug)]
-pub enum Reservation {
-    /// A slot is reserved: compare against this hash, then settle with [`settle_password_check`].
-    Reserved { hash: String },
-    /// As many wrong passwords in a row as the limit: the password is locked.
-    Locked,
-    /// Every free slot is taken by checks in flight; try again in a moment.
-    Busy,
-    /// The card has no password.
-    NoPassword,
-}
-
-/// Reserves a slot for one password check: confirmed failures plus checks in flight stay under
-/// `max` (checks in flight for over a minute no longer count).
-pub async fn reserve_password_check(
-    conn: &mut PgConnection,
-    card_no: &CardNo,
-    max: i32,
-    now: DateTime<Utc>,
-) -> sqlx::Result<Reservation> {
-    let reserved: Option<String> = sqlx::query_scalar(
-        // Every condition reads the card's own row, so a check that waited on the row lock
-        // re-evaluates it against the version a concurrent check committed.
-        "UPDATE cards
-            SET password_checks_in_flight = 1 + CASE WHEN password_checks_since < $3 - interval '1 minute' THEN 0
-                                                     ELSE password_checks_in_flight END,
-                password_checks_since = $3
-          WHERE card_no = $1 AND password_hash IS NOT NULL
-            AND password_failures + CASE WHEN password_checks_since < $3 - interval '1 minute' THEN 0
-                                         ELSE password_checks_in_flight END < $2
-          RETURNING password_hash",
-    )
-    .bind(card_no)
-    .bind(max)
-    .bind(now)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(hash) = reserved {
-        return Ok(Reservation::Reserved { hash });
-    }
-    let state: Option<(i32, bool)> =
-        sqlx::query_as("SELECT password_failures, password_hash IS NOT NULL FROM cards WHERE card_no = $1")
-            .bind(card_no)
-            .fetch_optional(conn)
-            .await?;
-    Ok(match state {
-        Some((_, false)) | None => Reservation::NoPassword,
-        Some((failures, true)) if failures >= max => Reservation::Locked,
-        Some(_) => Reservation::Busy,
-    })
-}
-
-/// Gives a reserved slot back: a right password clears the failures, a wrong one adds one.
-/// Returns the failures after it.
-pub async fn settle_password_check(conn: &mut PgConnection, card_no: &CardNo, right: bool) -> sqlx::Result<i32> {
-    sqlx::query_scalar(
-        "UPDATE cards SET password_failures = CASE WHEN $2 THEN 0 ELSE password_failures + 1 END,
-                          password_checks_in_flight = greatest(password_checks_in_flight - 1, 0)
-          WHERE card_no = $1
-          RETURNING password_failures",
-    )
-    .bind(card_no)
-    .bind(right)
-    .fetch_one(conn)
-    .await
-}
+/// The card password's counted checks (3 wrong in a row lock it).
+pub const PASSWORD: CountedSecret = CountedSecret {
+    table: "cards",
+    key: "card_no",
+    hash: "password_hash",
+    failures: "password_failures",
+    in_flight: "password_checks_in_flight",
+    since: "password_checks_since",
+};
 
 /// Locks the cards whose temporary loss protection ended before `today` (holders still insured
 /// here). Rows another instance is lapsing right now are skipped; the next run takes them.

@@ -14,6 +14,7 @@ mod period;
 mod person_name;
 mod person_no;
 mod phone;
+mod reason;
 mod region;
 
 pub use agent::{MINOR_AGE, ProofKind, Relationship};
@@ -29,6 +30,7 @@ pub use period::Month;
 pub use person_name::{PersonName, PersonNameError};
 pub use person_no::PersonNo;
 pub use phone::{Phone, PhoneError, mask_phone};
+pub use reason::{REASON_RULE, reason_text};
 pub use region::{RegionCode, RegionError};
 
 use serde::{Deserialize, Serialize};

@@ -137,11 +137,10 @@ fn check_reason(rule: &StatusRule, request: &StatusRequest) -> Result<()> {
         }
         return Err(err);
     }
-    let chars = request.reason.trim().chars().count();
-    if chars == 0 || chars > 500 {
-        return Err(Error::invalid_field("status.reason_text", "reason", "a reason has 1 to 500 characters"));
+    match crate::domain::reason_text(&request.reason) {
+        Some(_) => Ok(()),
+        None => Err(Error::invalid_field("status.reason_text", "reason", crate::domain::REASON_RULE)),
     }
-    Ok(())
 }
 
 fn other_region(rule: &StatusRule, request: &StatusRequest) -> Result<Option<RegionCode>> {

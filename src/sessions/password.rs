@@ -6,7 +6,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 
 use super::Sessions;
-use super::password_store::{self as store, Reservation};
+use super::password_store as store;
 use super::types::SessionMethod;
 use crate::auth::password;
 use crate::domain::{IdNumber, PersonNo};
@@ -14,6 +14,7 @@ use crate::params;
 use crate::persons;
 use crate::platform::audit::Subject;
 use crate::platform::caller::Caller;
+use crate::platform::counted_secret::{self, Reservation};
 use crate::platform::error::{Error, Result};
 
 impl Sessions<'_> {
@@ -60,7 +61,9 @@ impl Sessions<'_> {
         };
         let right = password::verify(presented, hash).await;
         let mut conn = self.pool.acquire().await?;
-        let failures = store::settle(&mut conn, &person.person_no, matches!(right, Ok(true))).await?;
+        let right_now = matches!(right, Ok(true));
+        let failures =
+            counted_secret::settle(&mut conn, &store::PASSWORD, person.person_no.as_str(), right_now).await?;
         if right? {
             return Ok(person.person_no);
         }
@@ -84,23 +87,12 @@ impl Sessions<'_> {
     /// beyond the free slots wait briefly for one rather than being told the password is locked.
     async fn reserve_check(&self, person_no: &PersonNo) -> Result<Option<String>> {
         let max = self.settings.sessions.password_max_failures;
-        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
-        loop {
-            let reservation = {
-                let mut conn = self.pool.acquire().await?;
-                store::reserve(&mut conn, person_no, max, self.clock.now()).await?
-            };
-            match reservation {
-                Reservation::Reserved { hash } => return Ok(Some(hash)),
-                Reservation::NotSet => return Ok(None),
-                Reservation::Locked => return Err(locked()),
-                Reservation::Busy if tokio::time::Instant::now() < deadline => {
-                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-                }
-                Reservation::Busy => {
-                    return Err(Error::unavailable("session.password_busy", "too many checks at once", 1));
-                }
-            }
+        let now = self.clock.now();
+        match counted_secret::reserve(&self.pool, &store::PASSWORD, person_no.as_str(), max, now).await? {
+            Reservation::Reserved { hash } => Ok(Some(hash)),
+            Reservation::NotSet => Ok(None),
+            Reservation::Locked => Err(locked()),
+            Reservation::Busy => Err(Error::unavailable("session.password_busy", "too many checks at once", 1)),
         }
     }
 }

@@ -9,12 +9,13 @@ use serde_json::json;
 use super::{PresentedIdentity, check_identity, holder_of, load, load_for_update};
 use crate::auth::password;
 use crate::cards::CardState;
-use crate::cards::store::{self as store, CardRow, Reservation};
+use crate::cards::store::{self as store, CardRow};
 use crate::domain::{CardNo, CardPassword};
 use crate::params;
 use crate::persons::refuse_if_transferred_out;
 use crate::platform::audit::Subject;
 use crate::platform::caller::{Actor, Caller};
+use crate::platform::counted_secret::{self, Reservation};
 use crate::platform::error::{Error, Result};
 
 /// The answer to a password check.
@@ -113,7 +114,8 @@ impl Cards<'_> {
         let hash = self.reserve_check(card_no).await?;
         let right = password::verify(presented, hash).await;
         let mut conn = self.pool.acquire().await?;
-        let failures = store::settle_password_check(&mut conn, card_no, matches!(right, Ok(true))).await?;
+        let failures =
+            counted_secret::settle(&mut conn, &store::PASSWORD, card_no.as_str(), matches!(right, Ok(true))).await?;
         if right? {
             return Ok(card);
         }
@@ -132,22 +134,12 @@ impl Cards<'_> {
     /// Waits (briefly) for a free check slot and returns the hash to compare against.
     async fn reserve_check(&self, card_no: &CardNo) -> Result<String> {
         let max = self.settings.cards.password_max_failures;
-        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
-        loop {
-            let mut conn = self.pool.acquire().await?;
-            match store::reserve_password_check(&mut conn, card_no, max, self.clock.now()).await? {
-                Reservation::Reserved { hash } => return Ok(hash),
-                Reservation::Locked => return Err(password_locked()),
-                Reservation::NoPassword => {
-                    return Err(password_locked());
-                }
-                Reservation::Busy if tokio::time::Instant::now() < deadline => {}
-                Reservation::Busy => {
-                    return Err(Error::unavailable("card.password_busy", "too many checks of this card at once", 1));
-                }
+        match counted_secret::reserve(&self.pool, &store::PASSWORD, card_no.as_str(), max, self.clock.now()).await? {
+            Reservation::Reserved { hash } => Ok(hash),
+            Reservation::Locked | Reservation::NotSet => Err(password_locked()),
+            Reservation::Busy => {
+                Err(Error::unavailable("card.password_busy", "too many checks of this card at once", 1))
             }
-            drop(conn);
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
     }
 }
