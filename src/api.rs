@@ -39,6 +39,7 @@ use crate::platform::http::{AppState, completion, documented, health, metrics, p
         (name = "contributions", description = "Contribution schedule, payments, arrival and manual arrival"),
         (name = "accounts", description = "The personal-account ledger"),
         (name = "settlement", description = "Settlement at designated institutions (national names)"),
+        (name = "e-voucher", description = "The electronic voucher: activation and the hall's suspension"),
         (name = "audit", description = "The audit log"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
@@ -66,6 +67,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::sessions::router())
         .merge(crate::statements::router())
         .merge(crate::settlement::router())
+        .merge(crate::e_vouchers::router())
         .merge(crate::contributions::router())
         .merge(crate::ledger::router())
         .merge(crate::platform::audit::router())

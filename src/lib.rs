@@ -24,6 +24,7 @@ pub mod cards;
 pub mod cli;
 pub mod contributions;
 pub mod domain;
+pub mod e_vouchers;
 pub mod enrolment;
 pub mod jobs;
 pub mod ledger;

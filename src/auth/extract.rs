@@ -46,11 +46,12 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Principal, Erro
     Auth::new(&state.core).authenticate(token).await
 }
 
-/// A person session reaches only the person's own view (`/v1/me...`) and its own end, never a
-/// route that names a person or a card by number, whatever scopes it carries; and the own view
-/// is only for person sessions.
+/// A person session reaches only the person's own view (`/v1/me...`, and the voucher activation
+/// `/v1/e-vouchers` that acts on the session's person) and its own end, never a route that names
+/// a person or a card by number, whatever scopes it carries; and the own view is only for
+/// person sessions.
 fn confine_person_session(principal: &Principal, route: &str) -> Result<(), Error> {
-    let own_view = route == "/v1/me" || route.starts_with("/v1/me/");
+    let own_view = route == "/v1/me" || route.starts_with("/v1/me/") || route == "/v1/e-vouchers";
     match (&principal.person, own_view || route == "/v1/sessions/current") {
         (Some(_), false) => Err(Error::forbidden(
             "auth.person_session_confined",

@@ -35,6 +35,7 @@ pub struct Settings {
     pub statements: StatementSettings,
     pub throttle: RateLimitSettings,
     pub settlement: SettlementSettings,
+    pub vouchers: VoucherSettings,
 }
 
 /// The HTTP listener.
@@ -123,6 +124,14 @@ pub struct SessionSettings {
     pub provincial_lookback_years: u32,
     pub binding_failures_per_id_number: i64,
     pub binding_failures_per_client: i64,
+}
+
+/// The electronic voucher: how long a QR token lives, and wrong PINs before the PIN locks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VoucherSettings {
+    pub code_ttl_secs: i64,
+    pub pin_max_failures: i32,
 }
 
 /// The settlement rules: per insurance type, the year's pooled-fund cap; per insurance type and
@@ -216,7 +225,7 @@ impl Settings {
     /// Refuses values that parse but make no sense, naming the key.
     fn validated(self) -> Result<Self, String> {
         let c = &self.contributions;
-        let checks: [(bool, &str); 10] = [
+        let checks: [(bool, &str); 12] = [
             (
                 self.settlement.is_complete(),
                 "settlement: every insurance type (310, 390) needs annual_fund_cap and rules for med_type 11, 14, 21 \
@@ -235,6 +244,8 @@ impl Settings {
             ),
             (self.cards.password_max_failures >= 1, "cards.password_max_failures must be at least 1"),
             (self.jobs.interval_secs >= 1, "jobs.interval_secs must be at least 1"),
+            ((10..=600).contains(&self.vouchers.code_ttl_secs), "vouchers.code_ttl_secs must be 10 to 600"),
+            (self.vouchers.pin_max_failures >= 1, "vouchers.pin_max_failures must be at least 1"),
             (
                 self.ledger.adjustment_expiry_working_days >= 1,
                 "ledger.adjustment_expiry_working_days must be at least 1",

@@ -36,7 +36,7 @@ impl Settlements<'_> {
     pub async fn read_card(&self, caller: &Caller, certificate: Certificate) -> Result<CardRead> {
         let card_state = match &certificate {
             Certificate::Card { card_no, .. } => Some(Cards::new(self).presented_card(card_no).await?.1),
-            Certificate::IdCard(_) => None,
+            Certificate::IdCard(_) | Certificate::EVoucher(_) => None,
         };
         let presented = certificate.resolve(self, caller).await?;
         let mut conn = self.pool.acquire().await?;

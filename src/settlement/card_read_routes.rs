@@ -79,9 +79,9 @@ impl From<CardRead> for CardReadResponse {
     request_body = CardReadBody,
     responses(
         (status = 200, description = "The holder", body = CardReadResponse),
-        (status = 404, description = "`card.not_found` or `person.not_found`"),
-        (status = 409, description = "`settlement.card_not_usable` (lost, frozen, replaced)"),
-        (status = 422, description = "`settlement.cert_type`, `card.password_wrong`"),
+        (status = 404, description = "`card.not_found`, `person.not_found`, `e_voucher.token_unknown`"),
+        (status = 409, description = "`settlement.card_not_usable` (lost, frozen, replaced); `e_voucher.token_used`, `e_voucher.token_expired`, `e_voucher.token_elsewhere`, `e_voucher.suspended`"),
+        (status = 422, description = "`settlement.cert_type`, `e_voucher.token_format`, `card.password_wrong`"),
         (status = 423, description = "`card.password_locked`"),
     )
 )]

@@ -11,12 +11,15 @@ use crate::params;
 use crate::persons::{self, PersonRow};
 use crate::platform::caller::Caller;
 use crate::platform::error::{Error, Result};
-use crate::registries::{InstitutionLevel, institutions};
+use crate::registries::InstitutionLevel;
+use crate::registries::institutions::{self, InstitutionRow};
 
 /// What an institution asks to pre-settle.
 #[derive(Debug)]
 pub struct SettlementRequest {
     pub certificate: Certificate,
+    /// The person the institution expects (`psn_no`), if it said.
+    pub psn_no: Option<PersonNo>,
     pub med_type: MedType,
     pub bill: Bill,
     /// `acct_used_flag`: whether the person wants the account to pay.
@@ -38,6 +41,7 @@ impl Settlements<'_> {
     pub async fn preview(&self, caller: &Caller, request: SettlementRequest) -> Result<Preview> {
         let level = self.caller_level(caller).await?;
         let presented = request.certificate.resolve(self, caller).await?;
+        presented.belongs_to(request.psn_no.as_ref())?;
         let person = {
             let mut conn = self.pool.acquire().await?;
             persons::get(&mut conn, &presented.person_no).await?
@@ -62,6 +66,11 @@ impl Settlements<'_> {
 
     /// The level of the institution the calling client acts for.
     pub(super) async fn caller_level(&self, caller: &Caller) -> Result<InstitutionLevel> {
+        Ok(self.caller_institution(caller).await?.1)
+    }
+
+    /// The institution the calling client acts for, with its level.
+    pub(super) async fn caller_institution(&self, caller: &Caller) -> Result<(InstitutionRow, InstitutionLevel)> {
         let code = caller.institution_code.as_deref().ok_or_else(|| {
             Error::forbidden("settlement.not_an_institution", "only a designated institution's client settles")
         })?;
@@ -69,7 +78,9 @@ impl Settlements<'_> {
         let institution = institutions::find(&mut conn, code)
             .await?
             .ok_or_else(|| anyhow::anyhow!("client's institution vanished"))?;
-        InstitutionLevel::new(institution.level).ok_or_else(|| anyhow::anyhow!("stored level out of range").into())
+        let level =
+            InstitutionLevel::new(institution.level).ok_or_else(|| anyhow::anyhow!("stored level out of range"))?;
+        Ok((institution, level))
     }
 
     async fn balance_of(&self, person_no: &PersonNo, employee: bool) -> Result<Money> {

@@ -13,7 +13,9 @@ use super::preview::{Preview, SettlementRequest};
 use super::{Bill, MedType, Settlements};
 use crate::cards::parse_card_no;
 use crate::domain::{InsuranceType, Money, mask_id_number};
+use crate::e_vouchers::EcToken;
 use crate::persons::fields::parse_id_number;
+use crate::persons::parse_person_no;
 use crate::platform::caller::Caller;
 use crate::platform::error::{Error, Result};
 use crate::platform::http::AppState;
@@ -28,11 +30,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettlementBody {
-    /// `02` ID card (`mdtrt_cert_no` is the ID number) or `03` card (the card number); `01`
-    /// e-voucher is not issued yet.
+    /// `01` e-voucher (`mdtrt_cert_no` is the `ec_token` the person shows), `02` ID card (the ID
+    /// number) or `03` card (the card number).
     #[schema(example = "03")]
     pub mdtrt_cert_type: String,
     pub mdtrt_cert_no: String,
+    /// The person the institution read (1101) before billing; when given, a certificate of
+    /// anyone else is refused with `settlement.person_mismatch`.
+    pub psn_no: Option<String>,
     /// The card password, for `03` when the personal account is to pay.
     #[schema(value_type = Option<String>, format = Password)]
     pub card_password: Option<SecretString>,
@@ -141,9 +146,9 @@ impl From<Preview> for SplitResponse {
     responses(
         (status = 200, description = "The split", body = SplitResponse),
         (status = 403, description = "`settlement.not_an_institution`"),
-        (status = 404, description = "`card.not_found` or `person.not_found`"),
-        (status = 409, description = "`settlement.card_not_usable` (lost, frozen, replaced), `card.password_locked` is 423"),
-        (status = 422, description = "`settlement.cert_type`, `settlement.bill`, `money.format`, `card.password_wrong`"),
+        (status = 404, description = "`card.not_found`, `person.not_found`, `e_voucher.token_unknown`"),
+        (status = 409, description = "`settlement.card_not_usable` (lost, frozen, replaced); `e_voucher.token_used`, `e_voucher.token_expired`, `e_voucher.token_elsewhere`, `e_voucher.suspended`"),
+        (status = 422, description = "`settlement.cert_type`, `e_voucher.token_format`, `settlement.bill`, `money.format`, `card.password_wrong`"),
         (status = 423, description = "`card.password_locked`"),
     )
 )]
@@ -170,10 +175,12 @@ pub(super) fn parse(body: SettlementBody, today: chrono::NaiveDate) -> Result<Se
         "0" => false,
         _ => return Err(Error::invalid_field("settlement.acct_used_flag", "acct_used_flag", "1 or 0")),
     };
-    Ok(SettlementRequest { certificate, med_type: body.med_type, bill, use_account })
+    let psn_no = body.psn_no.as_deref().map(parse_person_no).transpose()?;
+    Ok(SettlementRequest { certificate, psn_no, med_type: body.med_type, bill, use_account })
 }
 
-/// The certificate of a request: `02` ID card or `03` card (with its password, if given).
+/// The certificate of a request: `01` e-voucher token, `02` ID card or `03` card (with its
+/// password, if given).
 pub(super) fn parse_certificate(
     cert_type: &str,
     cert_no: &str,
@@ -181,12 +188,15 @@ pub(super) fn parse_certificate(
     today: chrono::NaiveDate,
 ) -> Result<Certificate> {
     match cert_type.trim() {
+        "01" => EcToken::parse(cert_no).map(Certificate::EVoucher).ok_or_else(|| {
+            Error::invalid_field("e_voucher.token_format", "mdtrt_cert_no", "an ec_token has 40 letters and digits")
+        }),
         "02" => Ok(Certificate::IdCard(parse_id_number(cert_no, "mdtrt_cert_no", today)?)),
         "03" => Ok(Certificate::Card { card_no: parse_card_no(cert_no)?, password }),
         _ => Err(Error::invalid_field(
             "settlement.cert_type",
             "mdtrt_cert_type",
-            "02 (ID card) or 03 (card); the e-voucher (01) is not issued yet",
+            "01 (e-voucher), 02 (ID card) or 03 (card)",
         )),
     }
 }

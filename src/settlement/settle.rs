@@ -3,24 +3,25 @@
 //! the account payment through the ledger's one writer, the year's accumulators, the settlement
 //! row (its `msgid` once per institution), the audit row. Idempotent by `Idempotency-Key`.
 
-use chrono::Datelike;
+use chrono::{DateTime, Datelike, Utc};
 use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::certificate::Certificate;
 use super::preview::SettlementRequest;
 use super::store::{self, SettlementRow};
-use super::{Settlements, Visit, split};
+use super::{MedType, Settlements, Split, Visit, split};
 use crate::domain::Money;
 use crate::ledger::writer::{self, Movement};
 use crate::ledger::{EntryKind, Ledger};
 use crate::params;
-use crate::persons;
+use crate::persons::{self, PersonRow};
 use crate::platform::audit::Subject;
 use crate::platform::caller::Caller;
 use crate::platform::error::{Error, Result};
 use crate::platform::idempotency::{IdempotentRequest, Outcome};
+use crate::registries::InstitutionLevel;
+use crate::registries::institutions::InstitutionRow;
 
 impl Settlements<'_> {
     /// Settles a bill for the calling institution.
@@ -46,53 +47,40 @@ impl Settlements<'_> {
         msgid: &str,
         idempotency: &IdempotentRequest,
     ) -> Result<Outcome<SettlementRow>> {
-        let level = self.caller_level(caller).await?;
-        let SettlementRequest { certificate, med_type, bill, use_account } = request;
-        let cert_type = match &certificate {
-            Certificate::IdCard(_) => "02",
-            Certificate::Card { .. } => "03",
-        };
+        let (institution, level) = self.caller_institution(caller).await?;
+        let SettlementRequest { certificate, psn_no, med_type, bill, use_account } = request;
         let presented = certificate.resolve(self, caller).await?;
-        let visit_of = |person: &persons::PersonRow, balance: Money, today| Visit {
+        presented.belongs_to(psn_no.as_ref())?;
+        let account_allowed = presented.account_allowed;
+        let visit_of = move |person: &persons::PersonRow, balance: Money, today| Visit {
             insurance_type: person.insurance_type,
             med_type,
             level,
             benefits_active: person.benefits_active_on(today),
-            account_usable: person.insurance_type.has_personal_account() && use_account && presented.account_allowed,
+            account_usable: person.insurance_type.has_personal_account() && use_account && account_allowed,
             account_balance: balance,
         };
+        let presented = &presented;
         self.idempotent(caller, idempotency, |mut tx| async move {
             let person = persons::lock(&mut tx, &presented.person_no).await?;
+            let setl_id = new_setl_id();
+            presented.hold(self, &mut tx, caller, &setl_id).await?;
             let balance = Ledger::new(self).balance_in(&mut tx, &person).await?;
-            let today = self.clock.today();
+            let now = self.clock.now();
+            let today = now.with_timezone(&crate::platform::clock::china_offset()).date_naive();
             let year = store::accumulated(&mut tx, &person.person_no, today.year(), med_type).await?;
             let split = split(&self.settings.settlement, bill, visit_of(&person, balance, today), year)
                 .map_err(super::preview::invalid_bill)?;
-            let row = SettlementRow {
-                setl_id: new_setl_id(),
-                institution_code: caller.institution_code.clone().unwrap_or_default(),
+            let origin = Origin {
+                setl_id,
+                institution: &institution,
+                level,
                 client_id: caller.client_id.to_string(),
-                msgid: msgid.to_owned(),
-                person_no: person.person_no.clone(),
-                mdtrt_cert_type: cert_type.to_owned(),
-                med_type: med_type.code().to_owned(),
-                insutype: person.insurance_type.code().to_owned(),
-                medfee_sumamt: split.medfee_sumamt,
-                fulamt_ownpay_amt: split.fulamt_ownpay_amt,
-                inscp_scp_amt: split.inscp_scp_amt,
-                act_pay_dedc: split.act_pay_dedc,
-                fund_pay_sumamt: split.fund_pay_sumamt,
-                psn_part_amt: split.psn_part_amt,
-                acct_pay: split.acct_pay,
-                acct_mulaid_pay: split.acct_mulaid_pay,
-                psn_cash_pay: split.psn_cash_pay,
-                balc: balance - split.acct_pay,
-                year: today.year(),
-                settled_at: self.clock.now(),
-                state: "settled".into(),
-                reversed_at: None,
-                reversal_msgid: None,
+                msgid,
+                cert_type: presented.cert_type,
+                med_type,
             };
+            let row = settled_row(origin, &person, &split, balance, now);
             self.record(&mut tx, caller, &row, split.act_pay_dedc).await?;
             Ok((tx, row))
         })
@@ -125,6 +113,54 @@ impl Settlements<'_> {
         let subject = Subject { kind: "settlement", id: &row.setl_id };
         let details = json!({ "person_no": row.person_no.as_str(), "medfee_sumamt": row.medfee_sumamt, "acct_pay": row.acct_pay });
         self.audit(conn, caller.actor(), "settlement.create", Some(subject), details).await
+    }
+}
+
+/// Where a new settlement comes from: everything in its row that the split does not give.
+struct Origin<'a> {
+    setl_id: String,
+    institution: &'a InstitutionRow,
+    level: InstitutionLevel,
+    client_id: String,
+    msgid: &'a str,
+    cert_type: &'static str,
+    med_type: MedType,
+}
+
+/// The row of a new settlement of `person` by `split`, from an account balance of `balance`.
+fn settled_row(
+    origin: Origin<'_>,
+    person: &PersonRow,
+    split: &Split,
+    balance: Money,
+    now: DateTime<Utc>,
+) -> SettlementRow {
+    SettlementRow {
+        setl_id: origin.setl_id,
+        institution_code: origin.institution.institution_code.clone(),
+        client_id: origin.client_id,
+        msgid: origin.msgid.to_owned(),
+        person_no: person.person_no.clone(),
+        mdtrt_cert_type: origin.cert_type.to_owned(),
+        med_type: origin.med_type.code().to_owned(),
+        insutype: person.insurance_type.code().to_owned(),
+        medfee_sumamt: split.medfee_sumamt,
+        fulamt_ownpay_amt: split.fulamt_ownpay_amt,
+        inscp_scp_amt: split.inscp_scp_amt,
+        act_pay_dedc: split.act_pay_dedc,
+        fund_pay_sumamt: split.fund_pay_sumamt,
+        psn_part_amt: split.psn_part_amt,
+        acct_pay: split.acct_pay,
+        acct_mulaid_pay: split.acct_mulaid_pay,
+        psn_cash_pay: split.psn_cash_pay,
+        balc: balance - split.acct_pay,
+        year: now.with_timezone(&crate::platform::clock::china_offset()).year(),
+        settled_at: now,
+        state: "settled".into(),
+        reversed_at: None,
+        reversal_msgid: None,
+        fixmedins_name: Some(origin.institution.name.clone()),
+        fixmedins_level: Some(origin.level.get()),
     }
 }
 

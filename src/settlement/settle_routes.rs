@@ -37,6 +37,10 @@ pub struct SettlementView {
     pub psn_no: String,
     /// The institution's code (`fixmedins_code`).
     pub fixmedins_code: String,
+    #[schema(example = "郑州大学第一附属医院")]
+    pub fixmedins_name: String,
+    /// The institution's level: 1 一级, 2 二级, 3 三级.
+    pub fixmedins_level: i16,
     pub msgid: String,
     pub mdtrt_cert_type: String,
     pub med_type: String,
@@ -56,6 +60,8 @@ impl From<SettlementRow> for SettlementView {
             setl_id: r.setl_id,
             psn_no: r.person_no.to_string(),
             fixmedins_code: r.institution_code,
+            fixmedins_name: r.fixmedins_name.unwrap_or_default(),
+            fixmedins_level: r.fixmedins_level.unwrap_or_default(),
             msgid: r.msgid,
             mdtrt_cert_type: r.mdtrt_cert_type,
             med_type: r.med_type,
@@ -87,9 +93,9 @@ impl From<SettlementRow> for SettlementView {
     request_body = SettlementBody,
     responses(
         (status = 201, description = "Settled", body = SettlementView),
-        (status = 404, description = "`card.not_found` or `person.not_found`"),
-        (status = 409, description = "`settlement.msgid_used`, `settlement.card_not_usable`, `account.insufficient_balance`"),
-        (status = 422, description = "`settlement.msgid`, `settlement.cert_type`, `settlement.bill`, `money.format`, `card.password_wrong`"),
+        (status = 404, description = "`card.not_found`, `person.not_found`, `e_voucher.token_unknown`"),
+        (status = 409, description = "`settlement.msgid_used`, `settlement.card_not_usable`, `account.insufficient_balance`; `e_voucher.token_used`, `e_voucher.token_expired`, `e_voucher.token_elsewhere`, `e_voucher.suspended`"),
+        (status = 422, description = "`settlement.msgid`, `settlement.cert_type`, `e_voucher.token_format`, `settlement.bill`, `money.format`, `card.password_wrong`"),
         (status = 423, description = "`card.password_locked`"),
     )
 )]

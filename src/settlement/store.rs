@@ -77,7 +77,18 @@ pub struct SettlementRow {
     pub state: String,
     pub reversed_at: Option<chrono::DateTime<chrono::Utc>>,
     pub reversal_msgid: Option<String>,
+    /// The institution's name and level (`fixmedins_name`, 1–3), joined in on reads.
+    #[sqlx(default)]
+    #[serde(default)]
+    pub fixmedins_name: Option<String>,
+    #[sqlx(default)]
+    #[serde(default)]
+    pub fixmedins_level: Option<i16>,
 }
+
+/// A settlement with its institution's name and level.
+const WITH_INSTITUTION: &str = "SELECT s.*, i.name AS fixmedins_name, i.level AS fixmedins_level
+      FROM settlements s JOIN institutions i ON i.institution_code = s.institution_code";
 
 /// Stores a settlement; false when the institution used this `msgid` before.
 pub async fn insert(conn: &mut PgConnection, row: &SettlementRow) -> sqlx::Result<bool> {
@@ -116,7 +127,10 @@ pub async fn insert(conn: &mut PgConnection, row: &SettlementRow) -> sqlx::Resul
 
 /// One settlement, locked for its reversal.
 pub async fn find_for_update(conn: &mut PgConnection, setl_id: &str) -> sqlx::Result<Option<SettlementRow>> {
-    sqlx::query_as("SELECT * FROM settlements WHERE setl_id = $1 FOR UPDATE").bind(setl_id).fetch_optional(conn).await
+    sqlx::query_as(&format!("{WITH_INSTITUTION} WHERE s.setl_id = $1 FOR UPDATE OF s"))
+        .bind(setl_id)
+        .fetch_optional(conn)
+        .await
 }
 
 /// The settlement an institution made for its message `msgid`.
@@ -134,7 +148,7 @@ pub async fn find_by_msgid(
 
 /// One settlement.
 pub async fn find(conn: &mut PgConnection, setl_id: &str) -> sqlx::Result<Option<SettlementRow>> {
-    sqlx::query_as("SELECT * FROM settlements WHERE setl_id = $1").bind(setl_id).fetch_optional(conn).await
+    sqlx::query_as(&format!("{WITH_INSTITUTION} WHERE s.setl_id = $1")).bind(setl_id).fetch_optional(conn).await
 }
 
 /// Marks a settlement reversed.
@@ -145,7 +159,10 @@ pub async fn mark_reversed(
     msgid: Option<&str>,
 ) -> sqlx::Result<SettlementRow> {
     sqlx::query_as(
-        "UPDATE settlements SET state = 'reversed', reversed_at = $2, reversal_msgid = $3 WHERE setl_id = $1 RETURNING *",
+        "WITH s AS (UPDATE settlements SET state = 'reversed', reversed_at = $2, reversal_msgid = $3
+                     WHERE setl_id = $1 RETURNING *)
+         SELECT s.*, i.name AS fixmedins_name, i.level AS fixmedins_level
+           FROM s JOIN institutions i ON i.institution_code = s.institution_code",
     )
     .bind(setl_id)
     .bind(at)
@@ -164,13 +181,13 @@ pub async fn list_for_person(
     limit: i64,
 ) -> sqlx::Result<Vec<SettlementRow>> {
     let (after_at, after_id) = after.unzip();
-    sqlx::query_as(
-        "SELECT * FROM settlements
-          WHERE person_no = $1 AND (settled_at AT TIME ZONE 'Asia/Shanghai')::date >= $2
-            AND ($3::date IS NULL OR (settled_at AT TIME ZONE 'Asia/Shanghai')::date <= $3)
-            AND ($4::timestamptz IS NULL OR (settled_at, setl_id) < ($4, $5))
-          ORDER BY settled_at DESC, setl_id DESC LIMIT $6",
-    )
+    sqlx::query_as(&format!(
+        "{WITH_INSTITUTION}
+          WHERE s.person_no = $1 AND (s.settled_at AT TIME ZONE 'Asia/Shanghai')::date >= $2
+            AND ($3::date IS NULL OR (s.settled_at AT TIME ZONE 'Asia/Shanghai')::date <= $3)
+            AND ($4::timestamptz IS NULL OR (s.settled_at, s.setl_id) < ($4, $5))
+          ORDER BY s.settled_at DESC, s.setl_id DESC LIMIT $6"
+    ))
     .bind(person_no)
     .bind(days.0)
     .bind(days.1)

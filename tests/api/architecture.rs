@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 /// The contexts: the capability folders under `src/`, and the two shared ones.
-const CONTEXTS: [&str; 13] = [
+const CONTEXTS: [&str; 14] = [
     "platform",
     "domain",
     "auth",
@@ -25,6 +25,7 @@ const CONTEXTS: [&str; 13] = [
     "sms",
     "sessions",
     "statements",
+    "e_vouchers",
     "settlement",
 ];
 
@@ -32,7 +33,7 @@ const CONTEXTS: [&str; 13] = [
 const FOUNDATIONS: [(&str, &[&str]); 2] = [("platform", &["domain"]), ("domain", &[])];
 
 /// Each owned table and the one file whose SQL may write it.
-const OWNERS: [(&str, &str); 14] = [
+const OWNERS: [(&str, &str); 16] = [
     ("account_entries", "src/ledger/writer.rs"),
     ("accounts", "src/ledger/writer.rs"),
     ("audit_events", "src/platform/audit/store.rs"),
@@ -47,6 +48,8 @@ const OWNERS: [(&str, &str); 14] = [
     ("person_passwords", "src/sessions/password_store.rs"),
     ("assertion_nonces", "src/sessions/nonce_store.rs"),
     ("person_contact_history", "src/persons/contact.rs"),
+    ("e_vouchers", "src/e_vouchers/store.rs"),
+    ("e_voucher_codes", "src/e_vouchers/store.rs"),
 ];
 
 /// The SQL statements that write a table, as their keywords.

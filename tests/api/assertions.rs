@@ -4,72 +4,12 @@
 use axum::http::{Method, StatusCode};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use ed25519_dalek::{Signer, SigningKey};
+use ed25519_dalek::SigningKey;
 use medcard::platform::caller::{ClientKind, Role};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::helpers::TestApp;
-use crate::helpers::cards::Holder;
-
-/// A channel that signs assertions: its client id, token and key.
-struct SigningChannel {
-    client_id: String,
-    token: String,
-    key: SigningKey,
-}
-
-impl TestApp {
-    /// A client of `kind` whose assertion key an admin registered over HTTP.
-    async fn signing_channel(&self, kind: ClientKind, seed: u8) -> SigningChannel {
-        let (client_id, secret) = self.register_client(kind).await;
-        let key = SigningKey::from_bytes(&[seed; 32]);
-        let admin = self.staff_token(Role::Admin).await;
-        let public = URL_SAFE_NO_PAD.encode(key.verifying_key().to_bytes());
-        let uri = format!("/v1/clients/{client_id}/assertion-key");
-        let registered = self.send(Method::PUT, &uri, Some(&admin), Some(json!({ "assertion_key": public }))).await;
-        assert_eq!(registered.status, StatusCode::NO_CONTENT, "{}", registered.text);
-        let body = json!({ "grant_type": "client_credentials", "client_id": client_id, "client_secret": secret });
-        let token = self.send(Method::POST, "/v1/oauth/token", None, Some(body)).await.body["access_token"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        SigningChannel { client_id, token, key }
-    }
-
-    /// The seconds since the epoch on the test clock.
-    fn epoch_now(&self) -> i64 {
-        use medcard::platform::clock::Clock;
-        self.clock.now().timestamp()
-    }
-}
-
-/// A compact JWS over `claims` with `header`, signed by `key`.
-fn sign(key: &SigningKey, header: &Value, claims: &Value) -> String {
-    let head = URL_SAFE_NO_PAD.encode(header.to_string());
-    let body = URL_SAFE_NO_PAD.encode(claims.to_string());
-    let signature = key.sign(format!("{head}.{body}").as_bytes());
-    format!("{head}.{body}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
-}
-
-fn claims(channel: &SigningChannel, holder: &Holder, iat: i64, nonce: &str) -> Value {
-    json!({
-        "iss": channel.client_id, "sub": holder.id_number, "name": holder.name, "method": "face",
-        "iat": iat, "exp": iat + 300, "nonce": nonce, "aud": "medcard", "other": "ignored"
-    })
-}
-
-fn header(channel: &SigningChannel) -> Value {
-    json!({ "alg": "EdDSA", "kid": channel.client_id, "typ": "JWT" })
-}
-
-async fn sign_in(
-    app: &TestApp,
-    channel: &SigningChannel,
-    method: &str,
-    assertion: String,
-) -> crate::helpers::TestResponse {
-    app.post("/v1/sessions", &channel.token, json!({ "method": method, "assertion": assertion })).await
-}
+use crate::helpers::assertions::{claims, header, sign, sign_in};
 
 #[tokio::test]
 async fn a_face_check_signed_by_the_channel_opens_a_session_of_that_person() {

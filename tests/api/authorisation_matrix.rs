@@ -50,6 +50,15 @@ const MATRIX: &[Row] = &[
     ("POST", "/v1/settlements/reversals", "institution"),
     ("POST", "/v1/settlements/{setl_id}/reversal", "institution"),
     ("GET", "/v1/persons/{person_no}/consumptions", "clerk supervisor auditor admin"),
+    // The electronic voucher: activated and used in national-app and 郑好办 sessions, suspended
+    // and resumed at the hall.
+    ("POST", "/v1/e-vouchers", "p:national p:zhenghaoban"),
+    ("GET", "/v1/me/e-voucher", "p:wechat p:yushiban p:provincial p:national p:zhenghaoban p:terminal"),
+    ("POST", "/v1/me/e-voucher/codes", "p:national p:zhenghaoban"),
+    ("PUT", "/v1/me/e-voucher/pin", "p:national p:zhenghaoban"),
+    ("GET", "/v1/e-vouchers/{person_no}", "clerk supervisor auditor admin"),
+    ("POST", "/v1/e-vouchers/{person_no}/suspension", "clerk supervisor"),
+    ("DELETE", "/v1/e-vouchers/{person_no}/suspension", "clerk supervisor"),
     ("GET", "/v1/audit-events", "auditor admin"),
     // Persons, at the hall.
     ("GET", "/v1/persons", "clerk supervisor auditor admin"),

@@ -5,6 +5,22 @@
 use medcard::platform::http::is_catalogued;
 
 const CODES: &[&str] = &[
+    // The electronic voucher.
+    "e_voucher.already_activated",
+    "e_voucher.not_activated",
+    "e_voucher.verified_identity_required",
+    "e_voucher.token_format",
+    "e_voucher.token_unknown",
+    "e_voucher.token_used",
+    "e_voucher.token_expired",
+    "e_voucher.token_elsewhere",
+    "e_voucher.suspended",
+    "e_voucher.pin_wrong",
+    "e_voucher.pin_locked",
+    "e_voucher.pin_busy",
+    "e_voucher.reason_text",
+    "e_voucher.transition_not_allowed",
+    "settlement.person_mismatch",
     // Person channels.
     "settlement.nothing_to_reverse",
     "settlement.msgid",

@@ -101,7 +101,8 @@ async fn bad_bills_and_certificates_are_refused_each_with_its_code() {
         body
     };
     let cases = [
-        (with("mdtrt_cert_type", "01"), StatusCode::UNPROCESSABLE_ENTITY, "settlement.cert_type"),
+        (with("mdtrt_cert_type", "04"), StatusCode::UNPROCESSABLE_ENTITY, "settlement.cert_type"),
+        (with("mdtrt_cert_type", "01"), StatusCode::UNPROCESSABLE_ENTITY, "e_voucher.token_format"),
         (with("medfee_sumamt", "3000.005"), StatusCode::UNPROCESSABLE_ENTITY, "money.format"),
         (with("medfee_sumamt", "-1.00"), StatusCode::UNPROCESSABLE_ENTITY, "settlement.bill"),
         (with("medfee_sumamt", "10000000.01"), StatusCode::UNPROCESSABLE_ENTITY, "settlement.bill"),

@@ -28,6 +28,12 @@ impl Cards<'_> {
         Ok((card.person_no, card.state))
     }
 
+    /// The state of a presented card, held until the caller's transaction ends, so the card
+    /// cannot be frozen or reported lost while a settlement relying on it commits.
+    pub async fn hold_presented(&self, conn: &mut PgConnection, card_no: &CardNo) -> Result<CardState> {
+        store::state_for_share(conn, card_no).await?.ok_or_else(card_not_found)
+    }
+
     /// A terminal sign-in: the card password of the card presented (the 3-strike lock applies);
     /// answers the holder.
     pub async fn sign_in_with_card(

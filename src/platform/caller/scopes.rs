@@ -77,8 +77,10 @@ scopes! {
     CardsPasswordReset => "cards:password_reset",
     /// Verify a card password.
     CardsVerifyPassword => "cards:verify_password",
-    /// Activate the electronic voucher.
+    /// Activate the electronic voucher, set its PIN and show its QR tokens (person sessions).
     EVouchersActivate => "e_vouchers:activate",
+    /// Suspend and resume a person's electronic voucher (hall).
+    EVouchersManage => "e_vouchers:manage",
     /// File remote-treatment registrations.
     RemoteFilingsWrite => "remote_filings:write",
     /// Bind and unbind family accounts.
@@ -256,6 +258,7 @@ impl Role {
             CardsFreeze,
             CardsPassword,
             CardsPasswordReset,
+            EVouchersManage,
             RemoteFilingsWrite,
             FamilyWrite,
             StatementsExport,

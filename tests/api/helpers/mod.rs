@@ -1,6 +1,7 @@
 //! The test application: the real router over a real database of its own, a settable clock,
 //! and helpers to get tokens and send requests.
 
+pub mod assertions;
 pub mod cards;
 mod database;
 pub mod ids;
