@@ -39,7 +39,8 @@ impl Settlements<'_> {
                     params! { "reversed_at" => original.reversed_at.map(|t| t.to_rfc3339()) },
                 ));
             }
-            persons::lock(&mut tx, &original.person_no).await?;
+            let person = persons::lock(&mut tx, &original.person_no).await?;
+            refuse_refund_into_closed_account(&person, &original)?;
             if original.acct_pay > Money::ZERO {
                 let movement = Movement {
                     person_no: original.person_no.clone(),
@@ -106,4 +107,19 @@ impl Settlements<'_> {
         persons::get(&mut conn, person_no).await?;
         Ok(store::list_for_person(&mut conn, person_no, days, after, limit).await?)
     }
+}
+
+/// An account payment cannot come back into the account of a person who has since transferred
+/// out: the balance left with them and the account is closed. The institution refunds that part
+/// to the person directly; a settlement the account did not pay still reverses.
+fn refuse_refund_into_closed_account(person: &persons::PersonRow, original: &SettlementRow) -> Result<()> {
+    if person.status == crate::persons::InsuredStatus::TransferredOut && original.acct_pay > Money::ZERO {
+        return Err(Error::conflict(
+            "settlement.account_closed",
+            "the person transferred out after this settlement: the account payment cannot come back into the \
+             closed account; refund it to the person directly",
+            params! { "acct_pay" => original.acct_pay.to_string() },
+        ));
+    }
+    Ok(())
 }

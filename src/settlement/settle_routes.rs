@@ -152,7 +152,7 @@ pub struct ReversalBody {
     responses(
         (status = 200, description = "Reversed; the account payment is back", body = SettlementView),
         (status = 404, description = "`settlement.not_found` (also another institution's)"),
-        (status = 409, description = "`settlement.already_reversed`"),
+        (status = 409, description = "`settlement.already_reversed`, `settlement.account_closed` (the person transferred out since)"),
     )
 )]
 async fn reverse(
@@ -185,7 +185,7 @@ pub struct MessageReversalBody {
     responses(
         (status = 200, description = "Reversed", body = SettlementView),
         (status = 404, description = "`settlement.nothing_to_reverse`: that message never settled"),
-        (status = 409, description = "`settlement.already_reversed`"),
+        (status = 409, description = "`settlement.already_reversed`, `settlement.account_closed` (the person transferred out since)"),
     )
 )]
 async fn reverse_by_message(

@@ -21,6 +21,7 @@ const CODES: &[&str] = &[
     "e_voucher.reason_text",
     "e_voucher.transition_not_allowed",
     "settlement.person_mismatch",
+    "settlement.account_closed",
     // Person channels.
     "settlement.nothing_to_reverse",
     "settlement.msgid",

@@ -216,3 +216,58 @@ async fn a_retried_settlement_gets_its_answer_even_after_the_card_was_frozen() {
     let fresh = settle(&app, &hospital, "f-2", outpatient(&card_no, "10.00", "HIS-G")).await;
     fresh.assert_problem(StatusCode::CONFLICT, "settlement.card_not_usable");
 }
+
+#[tokio::test]
+async fn a_reversal_racing_a_new_settlement_leaves_the_account_exact() {
+    let app = TestApp::spawn().await;
+    let (person_no, card_no, hospital) = employee_at_hospital(&app).await;
+    let first = settle(&app, &hospital, "rr-1", outpatient(&card_no, "100.00", "RR-1")).await;
+    let setl_id = first.body["setl_id"].as_str().unwrap().to_owned();
+
+    let reversal_uri = format!("/v1/settlements/{setl_id}/reversal");
+    let (reversed, second) = tokio::join!(
+        app.post_idempotent(&reversal_uri, &hospital, "rr-2", json!({ "msgid": "RR-2" })),
+        settle(&app, &hospital, "rr-3", outpatient(&card_no, "110.00", "RR-3")),
+    );
+
+    assert_eq!(
+        (reversed.status, second.status),
+        (StatusCode::OK, StatusCode::CREATED),
+        "{} / {}",
+        reversed.text,
+        second.text
+    );
+    // Whichever ran first, the second bill paid what the account held at its moment: 20.00 before
+    // the reversal came back, 110.00 after it.
+    let paid = second.body["acct_pay"].as_str().unwrap().to_owned();
+    let expected_balance = if paid == "20.00" { "100.00" } else { "10.00" };
+    assert!(paid == "20.00" || paid == "110.00", "{paid}");
+    let clerk = app.staff_token(Role::Clerk).await;
+    assert_eq!(app.balance(&clerk, &person_no).await, expected_balance);
+    app.assert_ledger_reconciles().await;
+}
+
+#[tokio::test]
+async fn a_settlement_paid_from_the_account_does_not_reverse_into_a_closed_account() {
+    let app = TestApp::spawn().await;
+    let (person_no, card_no, hospital) = employee_at_hospital(&app).await;
+    let paid = settle(&app, &hospital, "tc-1", outpatient(&card_no, "30.00", "TC-1")).await;
+    let mut cash_only = outpatient(&card_no, "30.00", "TC-2");
+    cash_only["acct_used_flag"] = json!("0");
+    let unpaid = settle(&app, &hospital, "tc-2", cash_only).await;
+    let clerk = app.staff_token(Role::Clerk).await;
+    app.transfer_out(&clerk, &person_no).await;
+
+    let refused = reverse(&app, &hospital, &paid.body, "TC-3").await;
+    let reversed = reverse(&app, &hospital, &unpaid.body, "TC-4").await;
+
+    refused.assert_problem(StatusCode::CONFLICT, "settlement.account_closed");
+    assert_eq!((reversed.status, &reversed.body["state"]), (StatusCode::OK, &json!("reversed")), "{}", reversed.text);
+    assert_eq!(app.balance(&clerk, &person_no).await, "0.00");
+    app.assert_ledger_reconciles().await;
+}
+
+async fn reverse(app: &TestApp, token: &str, settled: &Value, msgid: &str) -> crate::helpers::TestResponse {
+    let uri = format!("/v1/settlements/{}/reversal", settled["setl_id"].as_str().unwrap());
+    app.post_idempotent(&uri, token, msgid, json!({ "msgid": msgid })).await
+}

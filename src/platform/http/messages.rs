@@ -424,6 +424,11 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
     ("e_voucher.pin_busy", "支付密码校验繁忙，请稍后重试", "Too many PIN checks at once; retry shortly"),
     ("e_voucher.reason_text", "请填写 1 至 500 字的原因", "Give a reason of 1 to 500 characters"),
     ("e_voucher.transition_not_allowed", "电子医保凭证当前状态不允许此操作", "Not possible from the voucher's state"),
+    (
+        "settlement.account_closed",
+        "参保人已转出，个人账户已关闭，账户支付部分无法退回，请直接退还本人",
+        "The person transferred out; the account payment cannot come back into the closed account",
+    ),
     ("settlement.person_mismatch", "凭证与所报人员编号不符", "The certificate belongs to another person than psn_no"),
     ("settlement.nothing_to_reverse", "该报文未结算，无需冲正", "That message never settled; nothing to reverse"),
     ("settlement.msgid", "结算须提供 1 至 64 位的报文 ID", "A settlement names its msgid"),
