@@ -3,8 +3,8 @@
 //! `platform::caller::operations`) is checked before any body or parameter is parsed.
 
 use axum::extract::{FromRequestParts, MatchedPath};
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{Method, header};
 
 use super::Auth;
 use crate::platform::caller::{Caller, Principal, Scope, operations};
@@ -20,7 +20,7 @@ impl FromRequestParts<AppState> for Caller {
         let scopes = operations::admitting_scopes(&parts.method, route).ok_or_else(|| {
             Error::forbidden("auth.operation_unlisted", format!("{} {route} is not open to tokens", parts.method))
         })?;
-        confine_person_session(&principal, route)?;
+        confine_person_session(&principal, &parts.method, route)?;
         admit(&principal, scopes)?;
         let request_id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
         Ok(Caller::new(principal, request_id))
@@ -50,8 +50,9 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Principal, Erro
 /// `/v1/e-vouchers` that acts on the session's person) and its own end, never a route that names
 /// a person or a card by number, whatever scopes it carries; and the own view is only for
 /// person sessions.
-fn confine_person_session(principal: &Principal, route: &str) -> Result<(), Error> {
-    let own_view = route == "/v1/me" || route.starts_with("/v1/me/") || route == "/v1/e-vouchers";
+fn confine_person_session(principal: &Principal, method: &Method, route: &str) -> Result<(), Error> {
+    let acts_on_own_person = *method == Method::POST && route == "/v1/e-vouchers";
+    let own_view = route == "/v1/me" || route.starts_with("/v1/me/") || acts_on_own_person;
     match (&principal.person, own_view || route == "/v1/sessions/current") {
         (Some(_), false) => Err(Error::forbidden(
             "auth.person_session_confined",

@@ -5,7 +5,7 @@ use sqlx::PgConnection;
 
 use crate::cards::CardState;
 use crate::domain::{CardNo, PersonNo};
-use crate::platform::counted_secret::CountedSecret;
+use crate::platform::counted_secret::{self, CountedSecret, Reservation};
 
 /// A stored card.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -152,7 +152,7 @@ pub async fn set_password(conn: &mut PgConnection, card_no: &CardNo, hash: &str)
 }
 
 /// The card password's counted checks (3 wrong in a row lock it).
-pub const PASSWORD: CountedSecret = CountedSecret {
+const PASSWORD: CountedSecret = CountedSecret {
     table: "cards",
     key: "card_no",
     hash: "password_hash",
@@ -160,6 +160,21 @@ pub const PASSWORD: CountedSecret = CountedSecret {
     in_flight: "password_checks_in_flight",
     since: "password_checks_since",
 };
+
+/// Reserves one card-password check (see [`counted_secret::reserve`]).
+pub async fn reserve_password_check(
+    pool: &sqlx::PgPool,
+    card_no: &CardNo,
+    max: i32,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Reservation> {
+    counted_secret::reserve(pool, &PASSWORD, card_no.as_str(), max, now).await
+}
+
+/// Settles a reserved card-password check; returns the failures after it.
+pub async fn settle_password_check(conn: &mut PgConnection, card_no: &CardNo, right: bool) -> sqlx::Result<i32> {
+    counted_secret::settle(conn, &PASSWORD, card_no.as_str(), right).await
+}
 
 /// Locks the cards whose temporary loss protection ended before `today` (holders still insured
 /// here). Rows another instance is lapsing right now are skipped; the next run takes them.

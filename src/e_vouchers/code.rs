@@ -15,7 +15,7 @@ pub struct EcToken(String);
 impl std::fmt::Debug for EcToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // A live token pays; logs get its first characters only.
-        write!(f, "EcToken({}…)", &self.0[..8])
+        write!(f, "EcToken({}…)", self.0.get(..8).unwrap_or_default())
     }
 }
 

@@ -17,11 +17,14 @@ use crate::platform::audit::Subject;
 use crate::platform::caller::Caller;
 use crate::platform::counted_secret::{self, Reservation};
 use crate::platform::error::{Error, Result};
+use secrecy::ExposeSecret;
 
 /// A token as handed to the person.
 #[derive(Debug, Clone)]
 pub struct IssuedCode {
+    /// The token for the QR code.
     pub token: EcToken,
+    /// When it stops being accepted.
     pub expires_at: DateTime<Utc>,
 }
 
@@ -29,6 +32,15 @@ impl EVouchers<'_> {
     /// A new token for the session person's active voucher, once the PIN is right.
     pub async fn issue_code(&self, caller: &Caller, pin: SecretString) -> Result<IssuedCode> {
         let person_no = caller.person_session()?.person_no.clone();
+        // Only a well-formed PIN of a usable voucher is worth a counted try.
+        if !is_six_digits(&pin) {
+            return Err(Error::invalid_field("e_voucher.pin_format", "pin", "a voucher PIN has six digits"));
+        }
+        {
+            let mut conn = self.pool.acquire().await?;
+            let voucher = store::find(&mut conn, &person_no).await?.ok_or_else(not_activated)?;
+            refuse_unless_active(voucher.state)?;
+        }
         self.check_pin(caller, &person_no, pin).await?;
         let token = EcToken::generate();
         let now = self.clock.now();
@@ -64,31 +76,31 @@ impl EVouchers<'_> {
     ) -> Result<PersonNo> {
         let now = self.clock.now();
         let person_no = claim(conn, token, institution_code, now).await?;
-        store::mark_used(conn, &token.digest(), setl_id, now).await?;
+        if !store::mark_used(conn, &token.digest(), setl_id, now).await? {
+            return Err(anyhow::anyhow!("a locked, unused token could not be used").into());
+        }
         Ok(person_no)
     }
 
     async fn check_pin(&self, caller: &Caller, person_no: &PersonNo, pin: SecretString) -> Result<()> {
         let max = self.settings.vouchers.pin_max_failures;
-        let hash =
-            match counted_secret::reserve(&self.pool, &store::PIN, person_no.as_str(), max, self.clock.now()).await? {
-                Reservation::Reserved { hash } => hash,
-                Reservation::NotSet => return Err(not_activated()),
-                Reservation::Locked => return Err(pin_locked()),
-                Reservation::Busy => {
-                    return Err(Error::unavailable("e_voucher.pin_busy", "too many PIN checks at once", 1));
-                }
-            };
+        let hash = match store::reserve_pin_check(&self.pool, person_no, max, self.clock.now()).await? {
+            Reservation::Reserved { hash } => hash,
+            Reservation::NotSet => return Err(not_activated()),
+            Reservation::Locked => return Err(pin_locked()),
+            Reservation::Busy => {
+                return Err(Error::unavailable("e_voucher.pin_busy", "too many PIN checks at once", 1));
+            }
+        };
         let right = password::verify(pin, hash).await;
         let mut conn = self.pool.acquire().await?;
-        let failures =
-            counted_secret::settle(&mut conn, &store::PIN, person_no.as_str(), matches!(right, Ok(true))).await?;
+        let failures = store::settle_pin_check(&mut conn, person_no, matches!(right, Ok(true))).await?;
         if right? {
             return Ok(());
         }
         let subject = Some(Subject { kind: "person", id: person_no.as_str() });
         self.audit(&mut conn, caller.actor(), "e_voucher.pin_wrong", subject, json!({ "failures": failures })).await?;
-        if failures >= max {
+        if counted_secret::is_locked(failures, max) {
             return Err(pin_locked());
         }
         Err(Error::invalid_field("e_voucher.pin_wrong", "pin", "the voucher PIN is wrong")
@@ -157,4 +169,9 @@ fn pin_locked() -> Error {
         "too many wrong voucher PINs in a row; set a new PIN after a face check",
         params! {},
     )
+}
+
+fn is_six_digits(pin: &SecretString) -> bool {
+    let pin = pin.expose_secret();
+    pin.len() == 6 && pin.bytes().all(|b| b.is_ascii_digit())
 }

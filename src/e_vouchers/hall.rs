@@ -24,6 +24,7 @@ impl EVouchers<'_> {
         let reason =
             reason_text(reason).ok_or_else(|| Error::invalid_field("e_voucher.reason_text", "reason", REASON_RULE))?;
         let mut tx = self.pool.begin().await?;
+        crate::persons::get(&mut tx, person_no).await?;
         let voucher = store::lock(&mut tx, person_no, true).await?.ok_or_else(not_activated)?;
         let to = voucher.state.after(action).ok_or_else(|| {
             Error::conflict(

@@ -56,7 +56,7 @@ fn shaped(state: &AppState, person_no: &PersonNo, row: Option<VoucherRow>) -> Vo
         state_label: voucher_state.label_zh(),
         activated_at: row.as_ref().map(|r| r.activated_at),
         activated_by: row.as_ref().map(|r| r.activated_by.clone()),
-        pin_locked: row.as_ref().is_some_and(|r| r.pin_failures >= max),
+        pin_locked: row.as_ref().is_some_and(|r| crate::platform::counted_secret::is_locked(r.pin_failures, max)),
         suspended_at: row.as_ref().and_then(|r| r.suspended_at),
         suspension_reason: row.and_then(|r| r.suspension_reason),
     }
@@ -106,8 +106,8 @@ async fn own_voucher(State(state): State<AppState>, caller: Caller) -> Result<Js
     Ok(Json(shaped(&state, &person_no, row)))
 }
 
-/// A QR token for the person's screen.
-#[derive(Debug, Serialize, ToSchema)]
+/// A QR token for the person's screen (no `Debug`: it would print a live token).
+#[derive(Serialize, ToSchema)]
 pub struct CodeResponse {
     /// 40 characters; the institution sends it as `mdtrt_cert_no` with `mdtrt_cert_type` `01`.
     #[schema(example = "41019F3A0C2B7D14E5F60718293A4B5C6D7E8F90")]
@@ -124,7 +124,7 @@ pub struct CodeResponse {
     responses(
         (status = 201, description = "A token", body = CodeResponse),
         (status = 409, description = "`e_voucher.not_activated`, `e_voucher.suspended`"),
-        (status = 422, description = "`e_voucher.pin_wrong` with `remaining_attempts`"),
+        (status = 422, description = "`e_voucher.pin_format` (not counted), `e_voucher.pin_wrong` with `remaining_attempts`"),
         (status = 423, description = "`e_voucher.pin_locked`"),
     )
 )]
@@ -192,6 +192,7 @@ pub struct ReasonBody {
     request_body = ReasonBody,
     responses(
         (status = 201, description = "Suspended", body = VoucherResponse),
+        (status = 404, description = "`person.not_found`"),
         (status = 409, description = "`e_voucher.not_activated`, `e_voucher.transition_not_allowed`"),
         (status = 422, description = "`e_voucher.reason_text`"),
     )
@@ -213,6 +214,7 @@ async fn suspend(
     request_body = ReasonBody,
     responses(
         (status = 200, description = "Active again", body = VoucherResponse),
+        (status = 404, description = "`person.not_found`"),
         (status = 409, description = "`e_voucher.not_activated`, `e_voucher.transition_not_allowed`"),
         (status = 422, description = "`e_voucher.reason_text`"),
     )

@@ -5,10 +5,10 @@ use sqlx::PgConnection;
 
 use super::VoucherState;
 use crate::domain::PersonNo;
-use crate::platform::counted_secret::CountedSecret;
+use crate::platform::counted_secret::{self, CountedSecret, Reservation};
 
 /// The voucher PIN's counted checks.
-pub const PIN: CountedSecret = CountedSecret {
+const PIN: CountedSecret = CountedSecret {
     table: "e_vouchers",
     key: "person_no",
     hash: "pin_hash",
@@ -17,13 +17,30 @@ pub const PIN: CountedSecret = CountedSecret {
     since: "pin_checks_since",
 };
 
+/// Reserves one PIN check (see [`counted_secret::reserve`]).
+pub async fn reserve_pin_check(
+    pool: &sqlx::PgPool,
+    person_no: &PersonNo,
+    max: i32,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Reservation> {
+    counted_secret::reserve(pool, &PIN, person_no.as_str(), max, now).await
+}
+
+/// Settles a reserved PIN check; returns the failures after it.
+pub async fn settle_pin_check(conn: &mut PgConnection, person_no: &PersonNo, right: bool) -> sqlx::Result<i32> {
+    counted_secret::settle(conn, &PIN, person_no.as_str(), right).await
+}
+
 /// A stored voucher.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct VoucherRow {
     pub person_no: PersonNo,
     pub state: VoucherState,
+    /// Wrong PINs in a row.
     pub pin_failures: i32,
     pub activated_at: DateTime<Utc>,
+    /// The client it was activated through.
     pub activated_by: String,
     pub suspended_at: Option<DateTime<Utc>>,
     pub suspension_reason: Option<String>,
@@ -132,9 +149,12 @@ pub async fn insert_code(
 /// A presented token with its voucher's state.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CodeRow {
+    /// Whose voucher showed it.
     pub person_no: PersonNo,
     pub expires_at: DateTime<Utc>,
+    /// The institution it was first shown at, which alone may use it.
     pub institution_code: Option<String>,
+    /// When the settlement it paid used it up.
     pub used_at: Option<DateTime<Utc>>,
     pub voucher_state: VoucherState,
 }
@@ -162,13 +182,19 @@ pub async fn claim(conn: &mut PgConnection, digest: &[u8], institution_code: &st
     Ok(())
 }
 
-/// Uses a locked token up for the settlement it pays.
-pub async fn mark_used(conn: &mut PgConnection, digest: &[u8], setl_id: &str, now: DateTime<Utc>) -> sqlx::Result<()> {
-    sqlx::query("UPDATE e_voucher_codes SET used_at = $3, setl_id = $2 WHERE token_hash = $1 AND used_at IS NULL")
-        .bind(digest)
-        .bind(setl_id)
-        .bind(now)
-        .execute(conn)
-        .await?;
-    Ok(())
+/// Uses a locked token up for the settlement it pays; false when it was used already.
+pub async fn mark_used(
+    conn: &mut PgConnection,
+    digest: &[u8],
+    setl_id: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done =
+        sqlx::query("UPDATE e_voucher_codes SET used_at = $3, setl_id = $2 WHERE token_hash = $1 AND used_at IS NULL")
+            .bind(digest)
+            .bind(setl_id)
+            .bind(now)
+            .execute(conn)
+            .await?;
+    Ok(done.rows_affected() == 1)
 }

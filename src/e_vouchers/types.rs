@@ -19,7 +19,9 @@ pub enum VoucherState {
 /// What the hall does to a voucher.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HallAction {
+    /// Stop it after an anomaly.
     Suspend,
+    /// Let it work again.
     Resume,
 }
 

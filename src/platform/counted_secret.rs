@@ -16,12 +16,23 @@ use sqlx::{PgConnection, PgPool};
 /// Every name is a constant of the owning store, never input.
 #[derive(Debug, Clone, Copy)]
 pub struct CountedSecret {
+    /// The owning table.
     pub table: &'static str,
+    /// The column a row is found by (a card number, a person number).
     pub key: &'static str,
+    /// The argon2 hash; a row whose hash is NULL has no secret set.
     pub hash: &'static str,
+    /// Wrong tries in a row.
     pub failures: &'static str,
+    /// Checks reserved and not yet settled.
     pub in_flight: &'static str,
+    /// When the last check was reserved (stale reservations stop counting after a minute).
     pub since: &'static str,
+}
+
+/// Whether `failures` wrong tries in a row lock a secret allowed `max`.
+pub fn is_locked(failures: i32, max: i32) -> bool {
+    failures >= max
 }
 
 /// What reserving a check found.
@@ -90,7 +101,7 @@ async fn reserve_once(
     let found: Option<(i32, bool)> = sqlx::query_as(&state).bind(key).fetch_optional(conn).await?;
     Ok(match found {
         None | Some((_, false)) => Reservation::NotSet,
-        Some((f, true)) if f >= max => Reservation::Locked,
+        Some((f, true)) if is_locked(f, max) => Reservation::Locked,
         Some(_) => Reservation::Busy,
     })
 }

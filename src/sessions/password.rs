@@ -61,9 +61,7 @@ impl Sessions<'_> {
         };
         let right = password::verify(presented, hash).await;
         let mut conn = self.pool.acquire().await?;
-        let right_now = matches!(right, Ok(true));
-        let failures =
-            counted_secret::settle(&mut conn, &store::PASSWORD, person.person_no.as_str(), right_now).await?;
+        let failures = store::settle(&mut conn, &person.person_no, matches!(right, Ok(true))).await?;
         if right? {
             return Ok(person.person_no);
         }
@@ -77,7 +75,7 @@ impl Sessions<'_> {
             json!({ "failures": failures }),
         )
         .await?;
-        if failures >= max {
+        if counted_secret::is_locked(failures, max) {
             return Err(locked());
         }
         Err(wrong_password())
@@ -88,7 +86,7 @@ impl Sessions<'_> {
     async fn reserve_check(&self, person_no: &PersonNo) -> Result<Option<String>> {
         let max = self.settings.sessions.password_max_failures;
         let now = self.clock.now();
-        match counted_secret::reserve(&self.pool, &store::PASSWORD, person_no.as_str(), max, now).await? {
+        match store::reserve(&self.pool, person_no, max, now).await? {
             Reservation::Reserved { hash } => Ok(Some(hash)),
             Reservation::NotSet => Ok(None),
             Reservation::Locked => Err(locked()),

@@ -4,10 +4,10 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 use crate::domain::PersonNo;
-use crate::platform::counted_secret::CountedSecret;
+use crate::platform::counted_secret::{self, CountedSecret, Reservation};
 
 /// The account password's counted checks (5 wrong in a row lock it).
-pub const PASSWORD: CountedSecret = CountedSecret {
+const PASSWORD: CountedSecret = CountedSecret {
     table: "person_passwords",
     key: "person_no",
     hash: "password_hash",
@@ -30,4 +30,19 @@ pub async fn set(conn: &mut PgConnection, person_no: &PersonNo, hash: &str, now:
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Reserves one password check (see [`counted_secret::reserve`]).
+pub async fn reserve(
+    pool: &sqlx::PgPool,
+    person_no: &PersonNo,
+    max: i32,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Reservation> {
+    counted_secret::reserve(pool, &PASSWORD, person_no.as_str(), max, now).await
+}
+
+/// Settles a reserved password check; returns the failures after it.
+pub async fn settle(conn: &mut PgConnection, person_no: &PersonNo, right: bool) -> sqlx::Result<i32> {
+    counted_secret::settle(conn, &PASSWORD, person_no.as_str(), right).await
 }

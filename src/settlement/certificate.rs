@@ -31,8 +31,11 @@ pub enum Certificate {
 /// transaction must hold.
 #[derive(Debug, Clone)]
 pub struct Presented {
+    /// Whose certificate it is.
     pub person_no: PersonNo,
+    /// Whether it lets the personal account pay.
     pub account_allowed: bool,
+    /// `mdtrt_cert_type`: `01`, `02` or `03`.
     pub cert_type: &'static str,
     held: Held,
 }

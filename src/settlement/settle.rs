@@ -37,7 +37,15 @@ impl Settlements<'_> {
         if let Some(value) = self.finished(caller, idempotency).await? {
             return Ok(Outcome { value, replayed: true });
         }
-        self.settle_new(caller, request, msgid, idempotency).await
+        match self.settle_new(caller, request, msgid, idempotency).await {
+            // A retry that ran while its first attempt was still settling saw that attempt's
+            // effects (the token used, the msgid taken) before its answer: it gets the answer.
+            Err(refused) => match self.finished(caller, idempotency).await? {
+                Some(value) => Ok(Outcome { value, replayed: true }),
+                None => Err(refused),
+            },
+            settled => settled,
+        }
     }
 
     async fn settle_new(

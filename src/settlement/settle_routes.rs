@@ -38,9 +38,9 @@ pub struct SettlementView {
     /// The institution's code (`fixmedins_code`).
     pub fixmedins_code: String,
     #[schema(example = "郑州大学第一附属医院")]
-    pub fixmedins_name: String,
+    pub fixmedins_name: Option<String>,
     /// The institution's level: 1 一级, 2 二级, 3 三级.
-    pub fixmedins_level: i16,
+    pub fixmedins_level: Option<i16>,
     pub msgid: String,
     pub mdtrt_cert_type: String,
     pub med_type: String,
@@ -60,8 +60,8 @@ impl From<SettlementRow> for SettlementView {
             setl_id: r.setl_id,
             psn_no: r.person_no.to_string(),
             fixmedins_code: r.institution_code,
-            fixmedins_name: r.fixmedins_name.unwrap_or_default(),
-            fixmedins_level: r.fixmedins_level.unwrap_or_default(),
+            fixmedins_name: r.fixmedins_name,
+            fixmedins_level: r.fixmedins_level,
             msgid: r.msgid,
             mdtrt_cert_type: r.mdtrt_cert_type,
             med_type: r.med_type,

@@ -67,6 +67,11 @@ fn only_the_ledger_writer_writes_account_entries_and_accounts() {
 }
 
 #[test]
+fn only_the_voucher_store_writes_vouchers_and_their_tokens() {
+    assert_single_writer(&["e_vouchers", "e_voucher_codes"]);
+}
+
+#[test]
 fn only_the_audit_store_writes_audit_events() {
     assert_single_writer(&["audit_events"]);
 }

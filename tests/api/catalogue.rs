@@ -15,6 +15,7 @@ const CODES: &[&str] = &[
     "e_voucher.token_expired",
     "e_voucher.token_elsewhere",
     "e_voucher.suspended",
+    "e_voucher.pin_format",
     "e_voucher.pin_wrong",
     "e_voucher.pin_locked",
     "e_voucher.pin_busy",

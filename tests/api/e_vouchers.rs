@@ -357,3 +357,72 @@ async fn the_hall_may_not_suspend_what_is_not_active_nor_resume_what_is_not_susp
     let none = app.get(&format!("/v1/e-vouchers/{}", never_activated.person_no), &clerk).await;
     assert_eq!((none.status, &none.body["state"]), (StatusCode::OK, &json!("not_activated")));
 }
+
+#[tokio::test]
+async fn a_retry_sent_while_the_first_attempt_settles_gets_the_same_answer() {
+    let app = TestApp::spawn().await;
+    let person = active_voucherholder(&app).await;
+    let pharmacy = app.client_token(ClientKind::Institution).await;
+    let token = new_token(&app, &person.session).await;
+    let bill = voucher_bill(&token, "10.00", "PH-RETRY");
+
+    let (first, retry) =
+        tokio::join!(settle(&app, &pharmacy, "ev-retry", bill.clone()), settle(&app, &pharmacy, "ev-retry", bill));
+
+    assert_eq!(
+        (first.status, retry.status),
+        (StatusCode::CREATED, StatusCode::CREATED),
+        "{} / {}",
+        first.text,
+        retry.text
+    );
+    assert_eq!(first.body["setl_id"], retry.body["setl_id"]);
+    let clerk = app.staff_token(Role::Clerk).await;
+    assert_eq!(app.balance(&clerk, &person.holder.person_no).await, "110.00");
+}
+
+#[tokio::test]
+async fn a_frozen_card_does_not_block_the_voucher_and_a_pre_settlement_binds_the_token() {
+    let app = TestApp::spawn().await;
+    let person = active_voucherholder(&app).await;
+    let (first, second) =
+        (app.client_token(ClientKind::Institution).await, app.client_token(ClientKind::Institution).await);
+    let clerk = app.staff_token(Role::Clerk).await;
+    let frozen = app.post(&format!("/v1/cards/{}/freeze", person.card_no), &clerk, json!({ "reason": "异常" })).await;
+    assert_eq!(frozen.status, StatusCode::CREATED, "{}", frozen.text);
+
+    let token = new_token(&app, &person.session).await;
+    let previewed = app.post("/v1/settlements/previews", &first, voucher_bill(&token, "10.00", "PV-1")).await;
+    assert_eq!(
+        (previewed.status, &previewed.body["acct_pay"]),
+        (StatusCode::OK, &json!("10.00")),
+        "{}",
+        previewed.text
+    );
+
+    let elsewhere = settle(&app, &second, "ev-pv", voucher_bill(&token, "10.00", "PV-2")).await;
+    elsewhere.assert_problem(StatusCode::CONFLICT, "e_voucher.token_elsewhere");
+    let here = settle(&app, &first, "ev-pv-1", voucher_bill(&token, "10.00", "PV-3")).await;
+    assert_eq!(here.status, StatusCode::CREATED, "{}", here.text);
+}
+
+#[tokio::test]
+async fn a_malformed_pin_is_not_counted_and_a_suspended_voucher_takes_no_pin_guesses() {
+    let app = TestApp::spawn().await;
+    let person = active_voucherholder(&app).await;
+    let clerk = app.staff_token(Role::Clerk).await;
+
+    for pin in ["", "12345", "abcdef", "1234567"] {
+        let refused = app.post("/v1/me/e-voucher/codes", &person.session, json!({ "pin": pin })).await;
+        refused.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "e_voucher.pin_format");
+    }
+    assert_eq!(app.audit_count("e_voucher.pin_wrong", &person.holder.person_no).await, 0);
+
+    let path = suspension_path(&person.holder.person_no);
+    assert_eq!(app.post(&path, &clerk, json!({ "reason": "异常" })).await.status, StatusCode::CREATED);
+    let guess = app.post("/v1/me/e-voucher/codes", &person.session, json!({ "pin": "861302" })).await;
+    guess.assert_problem(StatusCode::CONFLICT, "e_voucher.suspended");
+    assert_eq!(app.audit_count("e_voucher.pin_wrong", &person.holder.person_no).await, 0);
+    let unknown = app.post(&suspension_path("4101999999999999"), &clerk, json!({ "reason": "异常" })).await;
+    unknown.assert_problem(StatusCode::NOT_FOUND, "person.not_found");
+}

@@ -271,3 +271,27 @@ async fn reverse(app: &TestApp, token: &str, settled: &Value, msgid: &str) -> cr
     let uri = format!("/v1/settlements/{}/reversal", settled["setl_id"].as_str().unwrap());
     app.post_idempotent(&uri, token, msgid, json!({ "msgid": msgid })).await
 }
+
+#[tokio::test]
+async fn a_card_frozen_while_a_settlement_is_on_its_way_stops_it_inside_its_transaction() {
+    let app = TestApp::spawn().await;
+    let (person_no, card_no, hospital) = employee_at_hospital(&app).await;
+    // A freeze in progress: its transaction holds the card row with the new state uncommitted.
+    let mut freeze = app.pool.begin().await.unwrap();
+    sqlx::query("UPDATE cards SET state = 'frozen', frozen_from = 'active' WHERE card_no = $1")
+        .bind(&card_no)
+        .execute(&mut *freeze)
+        .await
+        .unwrap();
+
+    let settling = settle(&app, &hospital, "fz-1", outpatient(&card_no, "30.00", "FZ-1"));
+    let commit_the_freeze = async {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        freeze.commit().await.unwrap();
+    };
+    let (settled, ()) = tokio::join!(settling, commit_the_freeze);
+
+    settled.assert_problem(StatusCode::CONFLICT, "settlement.card_not_usable");
+    let clerk = app.staff_token(Role::Clerk).await;
+    assert_eq!(app.balance(&clerk, &person_no).await, "120.00");
+}

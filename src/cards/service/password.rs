@@ -114,13 +114,12 @@ impl Cards<'_> {
         let hash = self.reserve_check(card_no).await?;
         let right = password::verify(presented, hash).await;
         let mut conn = self.pool.acquire().await?;
-        let failures =
-            counted_secret::settle(&mut conn, &store::PASSWORD, card_no.as_str(), matches!(right, Ok(true))).await?;
+        let failures = store::settle_password_check(&mut conn, card_no, matches!(right, Ok(true))).await?;
         if right? {
             return Ok(card);
         }
         let max = self.settings.cards.password_max_failures;
-        let locked = failures >= max;
+        let locked = counted_secret::is_locked(failures, max);
         let action = if locked { "card.password_locked" } else { "card.password_wrong" };
         let subject = Some(Subject { kind: "card", id: card_no.as_str() });
         self.audit(&mut conn, actor, action, subject, json!({ "failures": failures })).await?;
@@ -134,7 +133,7 @@ impl Cards<'_> {
     /// Waits (briefly) for a free check slot and returns the hash to compare against.
     async fn reserve_check(&self, card_no: &CardNo) -> Result<String> {
         let max = self.settings.cards.password_max_failures;
-        match counted_secret::reserve(&self.pool, &store::PASSWORD, card_no.as_str(), max, self.clock.now()).await? {
+        match store::reserve_password_check(&self.pool, card_no, max, self.clock.now()).await? {
             Reservation::Reserved { hash } => Ok(hash),
             Reservation::Locked | Reservation::NotSet => Err(password_locked()),
             Reservation::Busy => {

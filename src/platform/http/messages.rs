@@ -415,6 +415,7 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
         "This token was shown at another institution; show a new one",
     ),
     ("e_voucher.suspended", "电子医保凭证已暂停使用，请到医保服务大厅办理恢复", "The electronic voucher is suspended"),
+    ("e_voucher.pin_format", "电子凭证支付密码应为 6 位数字", "A voucher PIN has six digits"),
     ("e_voucher.pin_wrong", "电子凭证支付密码错误", "The voucher PIN is wrong"),
     (
         "e_voucher.pin_locked",
