@@ -40,6 +40,7 @@ use crate::platform::http::{AppState, completion, documented, health, metrics, p
         (name = "accounts", description = "The personal-account ledger"),
         (name = "settlement", description = "Settlement at designated institutions (national names)"),
         (name = "e-voucher", description = "The electronic voucher: activation and the hall's suspension"),
+        (name = "remote treatment", description = "Remote-treatment filings and their sync with the national platform"),
         (name = "audit", description = "The audit log"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
@@ -68,6 +69,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::statements::router())
         .merge(crate::settlement::router())
         .merge(crate::e_vouchers::router())
+        .merge(crate::remote::router())
         .merge(crate::contributions::router())
         .merge(crate::ledger::router())
         .merge(crate::platform::audit::router())

@@ -11,6 +11,7 @@ use crate::cards::Cards;
 use crate::contributions::Contributions;
 use crate::ledger::Ledger;
 use crate::platform::Core;
+use crate::remote::RemoteFilings;
 
 /// A time-driven rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,12 +24,19 @@ pub enum Job {
     ArrearsSweep,
     /// Staff adjustments left pending past their expiry date expire.
     AdjustmentExpiry,
+    /// Remote-treatment filings past their end date expire.
+    RemoteFilingExpiry,
 }
 
 impl Job {
     /// Every job, in the order they run.
-    pub const ALL: [Self; 4] =
-        [Self::TemporaryLossLapse, Self::ContributionAssessment, Self::ArrearsSweep, Self::AdjustmentExpiry];
+    pub const ALL: [Self; 5] = [
+        Self::TemporaryLossLapse,
+        Self::ContributionAssessment,
+        Self::ArrearsSweep,
+        Self::AdjustmentExpiry,
+        Self::RemoteFilingExpiry,
+    ];
 
     /// The name in logs and metrics.
     pub fn name(self) -> &'static str {
@@ -37,6 +45,7 @@ impl Job {
             Self::ContributionAssessment => "contribution_assessment",
             Self::ArrearsSweep => "arrears_sweep",
             Self::AdjustmentExpiry => "adjustment_expiry",
+            Self::RemoteFilingExpiry => "remote_filing_expiry",
         }
     }
 
@@ -47,6 +56,7 @@ impl Job {
             Self::ContributionAssessment => Contributions::new(core).assess_contributions().await,
             Self::ArrearsSweep => Contributions::new(core).sweep_arrears().await,
             Self::AdjustmentExpiry => Ledger::new(core).expire_adjustments().await,
+            Self::RemoteFilingExpiry => RemoteFilings::new(core).expire_filings().await,
         }
     }
 }

@@ -31,6 +31,7 @@ pub mod ledger;
 pub mod persons;
 pub mod platform;
 pub mod registries;
+pub mod remote;
 pub mod sessions;
 pub mod settlement;
 pub mod sms;

@@ -47,13 +47,14 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Principal, Erro
 }
 
 /// A person session reaches only the person's own view (`/v1/me...`, and the voucher activation
-/// `/v1/e-vouchers` that acts on the session's person) and its own end, never a route that names
+/// and the filing, `POST /v1/e-vouchers` and `POST /v1/remote-filings`, which act on the
+/// session's person) and its own end, never a route that names
 /// a person or a card by number, whatever scopes it carries; and the own view is only for
 /// person sessions.
 fn confine_person_session(principal: &Principal, method: &Method, route: &str) -> Result<(), Error> {
-    let acts_on_own_person = *method == Method::POST && route == "/v1/e-vouchers";
-    let own_view = route == "/v1/me" || route.starts_with("/v1/me/") || acts_on_own_person;
-    match (&principal.person, own_view || route == "/v1/sessions/current") {
+    let own_view = route == "/v1/me" || route.starts_with("/v1/me/");
+    let acts_on_own_person = *method == Method::POST && matches!(route, "/v1/e-vouchers" | "/v1/remote-filings");
+    match (&principal.person, own_view || acts_on_own_person || route == "/v1/sessions/current") {
         (Some(_), false) => Err(Error::forbidden(
             "auth.person_session_confined",
             "a person session reaches only /v1/me and its own end",

@@ -5,7 +5,7 @@
 mod card_read;
 mod card_read_routes;
 mod certificate;
-mod med_type;
+mod consumptions;
 mod preview;
 mod reversal;
 mod routes;
@@ -14,8 +14,9 @@ mod settle;
 mod settle_routes;
 mod store;
 
+pub use crate::domain::MedType;
 pub use certificate::{Certificate, Presented};
-pub use med_type::MedType;
+pub use consumptions::Consumption;
 pub use preview::{Preview, SettlementRequest};
 pub use rules::{Accumulated, Bill, Split, SplitError, Visit, split};
 pub use store::SettlementRow;

@@ -94,19 +94,6 @@ impl Settlements<'_> {
             |s: &SettlementRow| caller.staff.is_some() || Some(&s.institution_code) == caller.institution_code.as_ref();
         found.filter(visible).ok_or_else(|| Error::not_found("settlement.not_found", "no such settlement"))
     }
-
-    /// A person's settlements in `days`, newest first, after a cursor.
-    pub async fn consumptions(
-        &self,
-        person_no: &crate::domain::PersonNo,
-        days: (chrono::NaiveDate, Option<chrono::NaiveDate>),
-        after: Option<(chrono::DateTime<chrono::Utc>, String)>,
-        limit: i64,
-    ) -> Result<Vec<SettlementRow>> {
-        let mut conn = self.pool.acquire().await?;
-        persons::get(&mut conn, person_no).await?;
-        Ok(store::list_for_person(&mut conn, person_no, days, after, limit).await?)
-    }
 }
 
 /// An account payment cannot come back into the account of a person who has since transferred

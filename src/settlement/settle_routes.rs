@@ -10,14 +10,15 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::routes::{SettlementBody, SplitAmounts, parse};
-use super::{SettlementRow, Settlements};
+use super::{Consumption, SettlementRow, Settlements};
 use crate::domain::PersonNo;
 use crate::persons::parse_person_no;
 use crate::platform::caller::{Caller, OwnView};
 use crate::platform::error::{Error, Result};
 use crate::platform::http::AppState;
 use crate::platform::http::extract::{Idempotent, Json, Path, Query, Replayable};
-use crate::platform::http::paging::Limit;
+use crate::platform::http::paging::{Limit, time_id_cursor};
+use crate::remote::RemoteSettlementView;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -216,12 +217,31 @@ pub struct ConsumptionQuery {
 /// A page of consumption records, newest first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConsumptionPage {
-    pub items: Vec<SettlementView>,
+    pub items: Vec<ConsumptionItem>,
     pub next_cursor: Option<String>,
     pub as_of: DateTime<Utc>,
 }
 
-/// The session person's consumption at designated institutions, within the channel's look-back.
+/// One consumption record: `place` `local` (a settlement here, national names) or `remote`
+/// (settled elsewhere: `setl_time` when, `recorded_at` when it arrived here).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(tag = "place", rename_all = "snake_case")]
+pub enum ConsumptionItem {
+    Local(SettlementView),
+    Remote(RemoteSettlementView),
+}
+
+impl From<Consumption> for ConsumptionItem {
+    fn from(c: Consumption) -> Self {
+        match c {
+            Consumption::Local(row) => Self::Local(row.into()),
+            Consumption::Remote(row) => Self::Remote(row.into()),
+        }
+    }
+}
+
+/// The session person's consumption here and elsewhere, newest first, within the channel's
+/// look-back.
 #[utoipa::path(
     get, path = "/v1/me/consumptions", tag = "me", security(("bearer" = ["self:read"])),
     params(ConsumptionQuery),
@@ -272,16 +292,12 @@ async fn page(
     if days.1.is_some_and(|to| to > latest || to < days.0) {
         return Err(Error::Malformed { code: "request.bad_query", detail: "to is before from or out of range".into() });
     }
-    let after = query.cursor.as_deref().map(parse_cursor).transpose()?;
+    let after = query.cursor.as_deref().map(time_id_cursor).transpose()?;
     let rows = Settlements::new(&state.core).consumptions(person_no, days, after, limit.fetch()).await?;
-    let (rows, next_cursor) = limit.page(rows, |r| format!("{}|{}", r.settled_at.to_rfc3339(), r.setl_id));
+    let (rows, next_cursor) = limit.page(rows, |r| {
+        let (at, id) = r.key();
+        format!("{}|{id}", at.to_rfc3339())
+    });
     let items = rows.into_iter().map(Into::into).collect();
     Ok(Json(ConsumptionPage { items, next_cursor, as_of: state.core.clock.now() }))
-}
-
-fn parse_cursor(raw: &str) -> Result<(DateTime<Utc>, String)> {
-    let bad = || Error::Malformed { code: "request.bad_cursor", detail: "not a cursor of this list".into() };
-    let (at, id) = raw.split_once('|').ok_or_else(bad)?;
-    let at = DateTime::parse_from_rfc3339(at).map_err(|_| bad())?.with_timezone(&Utc);
-    Ok((at, id.to_owned()))
 }

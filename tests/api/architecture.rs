@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 /// The contexts: the capability folders under `src/`, and the two shared ones.
-const CONTEXTS: [&str; 14] = [
+const CONTEXTS: [&str; 15] = [
     "platform",
     "domain",
     "auth",
@@ -27,13 +27,14 @@ const CONTEXTS: [&str; 14] = [
     "statements",
     "e_vouchers",
     "settlement",
+    "remote",
 ];
 
 /// What the shared contexts may use: the platform only the domain, the domain nothing.
 const FOUNDATIONS: [(&str, &[&str]); 2] = [("platform", &["domain"]), ("domain", &[])];
 
 /// Each owned table and the one file whose SQL may write it.
-const OWNERS: [(&str, &str); 16] = [
+const OWNERS: [(&str, &str); 19] = [
     ("account_entries", "src/ledger/writer.rs"),
     ("accounts", "src/ledger/writer.rs"),
     ("audit_events", "src/platform/audit/store.rs"),
@@ -50,6 +51,9 @@ const OWNERS: [(&str, &str); 16] = [
     ("person_contact_history", "src/persons/contact.rs"),
     ("e_vouchers", "src/e_vouchers/store.rs"),
     ("e_voucher_codes", "src/e_vouchers/store.rs"),
+    ("remote_filings", "src/remote/store.rs"),
+    ("remote_filing_sync_requests", "src/remote/store.rs"),
+    ("remote_settlements", "src/remote/settlements_store.rs"),
 ];
 
 /// The SQL statements that write a table, as their keywords.
@@ -64,6 +68,16 @@ const LENGTH_EXEMPT: [&str; 1] = ["src/platform/http/messages.rs"];
 #[test]
 fn only_the_ledger_writer_writes_account_entries_and_accounts() {
     assert_single_writer(&["account_entries", "accounts"]);
+}
+
+#[test]
+fn only_the_filing_store_writes_filings_and_pull_requests() {
+    assert_single_writer(&["remote_filings", "remote_filing_sync_requests"]);
+}
+
+#[test]
+fn only_the_remote_settlement_store_writes_remote_settlements() {
+    assert_single_writer(&["remote_settlements"]);
 }
 
 #[test]

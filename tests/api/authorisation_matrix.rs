@@ -26,7 +26,7 @@ type Row = (&'static str, &'static str, &'static str);
 
 /// Every operation behind a bearer token and who it admits, as space-separated column names:
 /// the client kinds `wechat` (公众号), `yushiban`, `provincial`, `national`, `zhenghaoban`,
-/// `hall`, `institution`, `terminal`, `bank`, `tax`; the staff roles `clerk`, `supervisor`,
+/// `hall`, `institution`, `terminal`, `bank`, `tax`, `platform` (the national platform); the staff roles `clerk`, `supervisor`,
 /// `auditor`, `admin`; the person sessions `p:wechat`, `p:yushiban`, `p:provincial`,
 /// `p:national`, `p:zhenghaoban`, `p:terminal`. `any` is every client token and every staff
 /// session, never a person session (those reach only `/v1/me...` and their own end).
@@ -34,7 +34,11 @@ const MATRIX: &[Row] = &[
     // Signing in and out.
     ("POST", "/v1/staff/sessions", "hall"),
     ("DELETE", "/v1/staff/sessions/current", "clerk supervisor auditor admin"),
-    ("DELETE", "/v1/oauth/token", "wechat yushiban provincial national zhenghaoban hall institution terminal bank tax"),
+    (
+        "DELETE",
+        "/v1/oauth/token",
+        "wechat yushiban provincial national zhenghaoban hall institution terminal bank tax platform",
+    ),
     ("POST", "/v1/sms-codes", "wechat yushiban provincial national zhenghaoban"),
     ("POST", "/v1/bindings", "wechat yushiban provincial national zhenghaoban"),
     ("POST", "/v1/sessions", "wechat yushiban provincial national zhenghaoban terminal"),
@@ -50,6 +54,20 @@ const MATRIX: &[Row] = &[
     ("POST", "/v1/settlements/reversals", "institution"),
     ("POST", "/v1/settlements/{setl_id}/reversal", "institution"),
     ("GET", "/v1/persons/{person_no}/consumptions", "clerk supervisor auditor admin"),
+    // Remote treatment: filed by the person (豫事办, national app) and the hall, delivered and
+    // confirmed by the national platform.
+    ("POST", "/v1/remote-filings", "clerk supervisor p:yushiban p:national"),
+    ("GET", "/v1/remote-filings/sync-requests", "platform"),
+    ("GET", "/v1/remote-filings/{filing_no}", "platform clerk supervisor auditor admin"),
+    ("PUT", "/v1/remote-filings/{filing_no}", "platform"),
+    ("POST", "/v1/remote-filings/{filing_no}/sync", "platform clerk supervisor"),
+    ("POST", "/v1/remote-filings/{filing_no}/revocation", "clerk supervisor"),
+    ("POST", "/v1/me/remote-filings/{filing_no}/revocation", "p:yushiban p:national"),
+    ("GET", "/v1/persons/{person_no}/remote-filings", "clerk supervisor auditor admin"),
+    ("POST", "/v1/remote-settlements", "platform"),
+    ("GET", "/v1/remote-settlements", "clerk supervisor auditor admin"),
+    ("GET", "/v1/remote-settlements/{setl_sn}", "platform clerk supervisor auditor admin"),
+    ("POST", "/v1/remote-settlements/{setl_sn}/resolution", "supervisor"),
     // The electronic voucher: activated and used in national-app and 郑好办 sessions, suspended
     // and resumed at the hall.
     ("POST", "/v1/e-vouchers", "p:national p:zhenghaoban"),
@@ -139,7 +157,7 @@ const REFUSALS: [&str; 8] = [
 ];
 
 /// The client-kind columns.
-const CLIENT_COLUMNS: [(&str, ClientKind); 10] = [
+const CLIENT_COLUMNS: [(&str, ClientKind); 11] = [
     ("wechat", ClientKind::WechatOfficialAccount),
     ("yushiban", ClientKind::Yushiban),
     ("provincial", ClientKind::ProvincialPlatform),
@@ -150,6 +168,7 @@ const CLIENT_COLUMNS: [(&str, ClientKind); 10] = [
     ("terminal", ClientKind::Terminal),
     ("bank", ClientKind::Bank),
     ("tax", ClientKind::TaxBureau),
+    ("platform", ClientKind::NationalPlatform),
 ];
 
 /// The staff-role columns.
@@ -355,6 +374,8 @@ impl World {
             .replace("{client_id}", PLACEHOLDER_CLIENT)
             .replace("{binding_id}", &id)
             .replace("{setl_id}", "MC0000000000000000000000")
+            .replace("{filing_no}", "YD41010020260101000000")
+            .replace("{setl_sn}", "SN0000000000")
             .replace("{id}", &id);
         assert!(!path.contains('{'), "{route}: a path parameter without a placeholder");
         match (method, route) {

@@ -5,6 +5,32 @@
 use medcard::platform::http::is_catalogued;
 
 const CODES: &[&str] = &[
+    // Remote treatment.
+    "remote_filing.overlap",
+    "remote_filing.person_no",
+    "remote_filing.end_before_begin",
+    "remote_filing.begin_date",
+    "remote_filing.referral_details",
+    "remote_filing.target_region",
+    "remote_filing.address",
+    "remote_filing.agent",
+    "remote_filing.agent_proof",
+    "remote_filing.not_synchronised",
+    "remote_filing.ended",
+    "remote_filing.used",
+    "remote_filing.reason_text",
+    "remote_filing.number",
+    "remote_filing.not_national",
+    "remote_settlement.rows",
+    "remote_settlement.split",
+    "remote_settlement.setl_sn",
+    "remote_settlement.setl_time",
+    "remote_settlement.institution",
+    "remote_settlement.treating_region",
+    "remote_settlement.setl_sn_reused",
+    "remote_settlement.not_found",
+    "remote_settlement.not_an_exception",
+    "remote_settlement.note",
     // The electronic voucher.
     "e_voucher.already_activated",
     "e_voucher.not_activated",

@@ -213,7 +213,7 @@ async fn activation_needs_a_face_checked_session_of_a_channel_that_offers_it() {
 
     activate(&app, &by_sms, PIN).await.assert_problem(StatusCode::FORBIDDEN, "e_voucher.verified_identity_required");
     activate(&app, &wechat_session, PIN).await.assert_problem(StatusCode::FORBIDDEN, "auth.insufficient_scope");
-    activate(&app, &clerk, PIN).await.assert_problem(StatusCode::FORBIDDEN, "session.not_a_person_session");
+    activate(&app, &clerk, PIN).await.assert_problem(StatusCode::FORBIDDEN, "auth.insufficient_scope");
 
     let own = app.get("/v1/me/e-voucher", &by_sms).await;
     assert_eq!((&own.body["state"], &own.body["person_no"]), (&json!("not_activated"), &json!(holder.person_no)));

@@ -32,6 +32,8 @@ mod person_sessions;
 mod persons;
 mod problems;
 mod rate_limits;
+mod remote_filings;
+mod remote_settlements;
 mod settlement_previews;
 mod settlement_properties;
 mod settlements;

@@ -83,6 +83,10 @@ scopes! {
     EVouchersManage => "e_vouchers:manage",
     /// File remote-treatment registrations.
     RemoteFilingsWrite => "remote_filings:write",
+    /// Deliver national-app filings and confirm the ones made here (the national platform).
+    RemoteFilingsSync => "remote_filings:sync",
+    /// Deliver settlements made elsewhere (the national platform).
+    RemoteSettlementsPost => "remote_settlements:post",
     /// Bind and unbind family accounts.
     FamilyWrite => "family:write",
     /// Export CSV / print PDF statements.
@@ -118,11 +122,14 @@ pub enum ClientKind {
     Terminal,
     Bank,
     TaxBureau,
+    /// The national medical-security platform: filings made in the national app, confirmations
+    /// of the ones made here, remote settlements.
+    NationalPlatform,
 }
 
 impl ClientKind {
     /// Every kind, for tests and documentation.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::WechatOfficialAccount,
         Self::Yushiban,
         Self::ProvincialPlatform,
@@ -133,6 +140,7 @@ impl ClientKind {
         Self::Terminal,
         Self::Bank,
         Self::TaxBureau,
+        Self::NationalPlatform,
     ];
 
     /// The snake_case name stored and shown as the channel.
@@ -148,6 +156,7 @@ impl ClientKind {
             Self::Terminal => "terminal",
             Self::Bank => "bank",
             Self::TaxBureau => "tax_bureau",
+            Self::NationalPlatform => "national_platform",
         }
     }
 
@@ -175,6 +184,7 @@ impl ClientKind {
                 &[CardsIssue, CardsActivate, CardsLossFormal, CardsReplace, ContributionsPay, ContributionsArrive]
             }
             Self::TaxBureau => &[ContributionsPay, ContributionsArrive],
+            Self::NationalPlatform => &[RemoteFilingsSync, RemoteSettlementsPost],
         }
     }
 

@@ -45,3 +45,11 @@ pub fn id_cursor(raw: Option<&str>) -> Result<Option<i64>, Error> {
         .transpose()
         .map_err(|_| Error::Malformed { code: "request.bad_cursor", detail: "not a cursor of this list".into() })
 }
+
+/// A `(time, id)` cursor as written by lists ordered newest first: `RFC 3339|id`.
+pub fn time_id_cursor(raw: &str) -> Result<(chrono::DateTime<chrono::Utc>, String), Error> {
+    let bad = || Error::Malformed { code: "request.bad_cursor", detail: "not a cursor of this list".into() };
+    let (at, id) = raw.split_once('|').ok_or_else(bad)?;
+    let at = chrono::DateTime::parse_from_rfc3339(at).map_err(|_| bad())?.with_timezone(&chrono::Utc);
+    Ok((at, id.to_owned()))
+}
