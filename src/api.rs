@@ -70,6 +70,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::settlement::router())
         .merge(crate::e_vouchers::router())
         .merge(crate::remote::router())
+        .merge(crate::family::router())
         .merge(crate::contributions::router())
         .merge(crate::ledger::router())
         .merge(crate::platform::audit::router())

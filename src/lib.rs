@@ -26,6 +26,7 @@ pub mod contributions;
 pub mod domain;
 pub mod e_vouchers;
 pub mod enrolment;
+pub mod family;
 pub mod jobs;
 pub mod ledger;
 pub mod persons;

@@ -29,7 +29,7 @@ pub use insurance_type::InsuranceType;
 pub use med_type::MedType;
 pub use money::{Money, MoneyError};
 pub use period::Month;
-pub use person_name::{PersonName, PersonNameError};
+pub use person_name::{PersonName, PersonNameError, mask_name};
 pub use person_no::PersonNo;
 pub use phone::{Phone, PhoneError, mask_phone};
 pub use reason::{REASON_RULE, reason_text};

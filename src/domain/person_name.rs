@@ -9,6 +9,11 @@ pub struct PersonNameError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonName(String);
 
+/// A person's name with all but the first character masked (张** for 张三丰).
+pub fn mask_name(name: &str) -> String {
+    name.chars().enumerate().map(|(i, c)| if i == 0 { c } else { '*' }).collect()
+}
+
 impl PersonName {
     /// Parses a name; surrounding whitespace is dropped.
     pub fn parse(raw: &str) -> Result<Self, PersonNameError> {

@@ -63,6 +63,7 @@ impl Enrolments<'_> {
             ledger.move_balance_out(conn, actor, &person.person_no, other_region).await?;
             ledger.void_pending_adjustments(conn, actor, &person.person_no).await?;
             Sessions::new(self).end_all_for_transfer_out(conn, actor, &person.person_no).await?;
+            crate::family::Families::new(self).end_for_transfer_out(conn, actor, &person.person_no).await?;
         }
         if transfer_in && employee {
             Ledger::new(self).carry_balance_in(conn, actor, &person.person_no, other_region, carried).await?;

@@ -18,7 +18,8 @@ pub use contact::ContactChange;
 pub use history::StatusEntryRow;
 pub use routes::{EmployerBody, PersonResponse, TransitionResponse, parse_money_field, parse_person_no};
 pub use service::{
-    Disclosure, Joining, PersonRecord, find_by_id_number, find_by_phone, get, lock, refuse_if_transferred_out,
+    Disclosure, Joining, PersonRecord, find_by_id_number, find_by_phone, get, lock, lock_if_enrolled,
+    refuse_if_transferred_out,
 };
 pub use status::StatusRequest;
 pub use status_rules::{InsuredStatus, RegionRole, StatusChange, StatusRule, TransitionInitiator};

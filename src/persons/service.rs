@@ -143,6 +143,11 @@ pub async fn lock(conn: &mut sqlx::PgConnection, person_no: &PersonNo) -> Result
     store::find_for_update(conn, person_no).await?.ok_or_else(not_found)
 }
 
+/// Locks the person for a read-modify-write, if enrolled here.
+pub async fn lock_if_enrolled(conn: &mut sqlx::PgConnection, person_no: &PersonNo) -> Result<Option<PersonRow>> {
+    Ok(store::find_for_update(conn, person_no).await?)
+}
+
 /// The person with this ID number, if enrolled here.
 pub async fn find_by_id_number(conn: &mut sqlx::PgConnection, id_number: &IdNumber) -> Result<Option<PersonRow>> {
     Ok(store::find_by_id_number(conn, id_number.as_str()).await?)

@@ -68,10 +68,14 @@ impl RemoteFilings<'_> {
             ),
         };
         let mut tx = self.pool.begin().await?;
-        let filing = store::lock(&mut tx, filing_no).await?;
-        let filing = filing
+        // The person first, as a delivery of settlements locks them, then the filing: a
+        // settlement under it cannot slip in between the check below and the revocation.
+        let seen = store::find(&mut tx, filing_no).await?;
+        let seen = seen
             .filter(|f| own.as_ref().is_none_or(|p| *p == f.person_no))
             .ok_or_else(|| not_synchronised(filing_no))?;
+        crate::persons::lock(&mut tx, &seen.person_no).await?;
+        let filing = store::lock(&mut tx, filing_no).await?.ok_or_else(|| not_synchronised(filing_no))?;
         if !filing.state.is_live() {
             return Err(ended(&filing));
         }

@@ -31,6 +31,11 @@ impl RemoteFilings<'_> {
     /// the platform's version. Returns the filing and whether it was new.
     pub async fn receive_national(&self, caller: &Caller, pushed: NationalFiling) -> Result<(FilingRow, bool)> {
         let new = &pushed.filing;
+        // The platform's filings may be years old (long-term ones stay until changed): no window
+        // around today, only sane dates.
+        if !(1990..=2200).contains(&chrono::Datelike::year(&new.begin_date)) {
+            return Err(refused(rules::FilingRuleError::BeginOutOfRange));
+        }
         let end_date = rules::covered_until(new.kind, new.begin_date, new.end_date, new.begin_date).map_err(refused)?;
         rules::check_referral(new.kind, new.referral_institution.as_deref(), new.diagnosis.as_deref())
             .map_err(refused)?;
@@ -40,11 +45,7 @@ impl RemoteFilings<'_> {
             .ok_or_else(|| Error::not_found("person.not_found", "no person insured here has this ID number"))?;
         let existing = store::lock(&mut tx, &pushed.filing_no).await?;
         if existing.as_ref().is_some_and(|f| f.source != "national" || f.person_no != person.person_no) {
-            return Err(Error::conflict(
-                "remote_filing.not_national",
-                "this filing number belongs to a filing made here, or to another person",
-                params! { "filing_no" => pushed.filing_no.clone() },
-            ));
+            return Err(not_national(&pushed.filing_no));
         }
         if let Some(ended) = existing.as_ref().filter(|f| !f.state.is_live()) {
             // An expired or revoked filing stays ended; the platform files anew.
@@ -54,7 +55,10 @@ impl RemoteFilings<'_> {
         let row = national_row(caller, &pushed, person.person_no.clone(), end_date, now);
         let created = existing.is_none() && store::insert(&mut tx, &row).await?;
         // A push racing another push of the same new filing lands on the row the other stored.
-        let stored = if created { row } else { store::replace_national(&mut tx, &row).await? };
+        let stored = match created {
+            true => row,
+            false => store::replace_national(&mut tx, &row).await?.ok_or_else(|| not_national(&pushed.filing_no))?,
+        };
         store::fulfil_sync(&mut tx, &pushed.filing_no, now).await?;
         let subject = Subject { kind: "remote_filing", id: &stored.filing_no };
         let action = if created { "remote_filing.received" } else { "remote_filing.changed" };
@@ -72,6 +76,14 @@ impl RemoteFilings<'_> {
         let mut conn = self.pool.acquire().await?;
         Ok(store::open_sync_requests(&mut conn, after, limit).await?)
     }
+}
+
+fn not_national(filing_no: &str) -> Error {
+    Error::conflict(
+        "remote_filing.not_national",
+        "this filing number belongs to a filing made here, or to another person",
+        params! { "filing_no" => filing_no.to_owned() },
+    )
 }
 
 fn national_row(

@@ -59,7 +59,8 @@ pub fn covered_until(
     if end.is_some() || kind.is_long_term() {
         return Ok(end);
     }
-    Ok(begin.checked_add_months(Months::new(TEMPORARY_MONTHS)).and_then(|d| d.pred_opt()))
+    let end = begin.checked_add_months(Months::new(TEMPORARY_MONTHS)).and_then(|d| d.pred_opt());
+    end.map(Some).ok_or(FilingRuleError::BeginOutOfRange)
 }
 
 /// A referral names where it comes from and why.

@@ -174,7 +174,13 @@ fn parse_row(row: DeliveredRowBody, now: DateTime<Utc>) -> Result<DeliveredRow> 
     }
     let treating_region = RegionCode::parse_elsewhere(&row.treating_region)
         .map_err(|e| Error::invalid_field("remote_settlement.treating_region", "treating_region", e))?;
-    let money = |raw: &str, field: &str| Money::parse(raw).map_err(|e| Error::invalid_field("money.format", field, e));
+    let money = |raw: &str, field: &str| match Money::parse(raw) {
+        Ok(amount) if amount.is_negative() => {
+            Err(Error::invalid_field("money.format", field, "an amount is not negative"))
+        }
+        Ok(amount) => Ok(amount),
+        Err(e) => Err(Error::invalid_field("money.format", field, e)),
+    };
     let (total, fund) = (money(&row.medfee_sumamt, "medfee_sumamt")?, money(&row.fund_pay_sumamt, "fund_pay_sumamt")?);
     let (acct, cash) = (money(&row.acct_pay, "acct_pay")?, money(&row.psn_cash_pay, "psn_cash_pay")?);
     if fund + acct + cash != total {

@@ -75,7 +75,9 @@ pub struct RowOutcome {
 }
 
 impl RemoteSettlements<'_> {
-    /// Records a delivery: every row in one transaction, persons locked in a fixed order.
+    /// Records a delivery in one transaction: every person named locked first, in person-number
+    /// order, then the rows taken in `setl_sn` order, so two deliveries never wait on each other
+    /// in a cycle (not on persons, not on a `setl_sn` both insert).
     pub async fn receive(
         &self,
         caller: &Caller,
@@ -83,8 +85,14 @@ impl RemoteSettlements<'_> {
         idempotency: &IdempotentRequest,
     ) -> Result<Outcome<Vec<RowOutcome>>> {
         self.idempotent(caller, idempotency, |mut tx| async move {
+            let mut persons_named: Vec<&PersonNo> = rows.iter().map(|r| &r.psn_no).collect();
+            persons_named.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+            persons_named.dedup();
+            for person_no in persons_named {
+                persons::lock_if_enrolled(&mut tx, person_no).await?;
+            }
             let mut order: Vec<usize> = (0..rows.len()).collect();
-            order.sort_by(|a, b| rows[*a].psn_no.as_str().cmp(rows[*b].psn_no.as_str()));
+            order.sort_by(|a, b| rows[*a].setl_sn.cmp(&rows[*b].setl_sn));
             let mut outcomes: Vec<Option<RowOutcome>> = vec![None; rows.len()];
             for i in order {
                 outcomes[i] = Some(self.receive_row(&mut tx, caller, &rows[i]).await?);

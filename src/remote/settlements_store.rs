@@ -163,8 +163,8 @@ pub async fn list_for_person(
         "SELECT * FROM remote_settlements
           WHERE person_no = $1 AND (setl_time AT TIME ZONE 'Asia/Shanghai')::date >= $2
             AND ($3::date IS NULL OR (setl_time AT TIME ZONE 'Asia/Shanghai')::date <= $3)
-            AND ($4::timestamptz IS NULL OR (setl_time, setl_sn) < ($4, $5))
-          ORDER BY setl_time DESC, setl_sn DESC LIMIT $6",
+            AND ($4::timestamptz IS NULL OR (setl_time, setl_sn COLLATE \"C\") < ($4, $5))
+          ORDER BY setl_time DESC, setl_sn COLLATE \"C\" DESC LIMIT $6",
     )
     .bind(person_no)
     .bind(days.0)

@@ -174,15 +174,16 @@ pub async fn revoke(
     .await
 }
 
-/// Replaces what the national platform may change of a filing it pushed (its dates, contact,
-/// state), keeping who filed it and when.
-pub async fn replace_national(conn: &mut PgConnection, row: &FilingRow) -> sqlx::Result<FilingRow> {
+/// Replaces what the national platform may change of a filing it pushed for the same person
+/// (its dates, contact, state), keeping who filed it and when; `None` when the number is not
+/// that person's national filing.
+pub async fn replace_national(conn: &mut PgConnection, row: &FilingRow) -> sqlx::Result<Option<FilingRow>> {
     sqlx::query_as(
         "UPDATE remote_filings
             SET kind = $2, target_region = $3, begin_date = $4, end_date = $5, state = $6, contact_phone = $7,
                 address = $8, referral_institution = $9, diagnosis = $10, ended_at = $11, revoked_by = $12,
                 revocation_reason = $13, updated_at = $14
-          WHERE filing_no = $1 RETURNING *",
+          WHERE filing_no = $1 AND source = 'national' AND person_no = $15 RETURNING *",
     )
     .bind(&row.filing_no)
     .bind(row.kind)
@@ -198,7 +199,8 @@ pub async fn replace_national(conn: &mut PgConnection, row: &FilingRow) -> sqlx:
     .bind(&row.revoked_by)
     .bind(&row.revocation_reason)
     .bind(row.updated_at)
-    .fetch_one(conn)
+    .bind(&row.person_no)
+    .fetch_optional(conn)
     .await
 }
 
@@ -219,9 +221,9 @@ pub async fn expire_due(conn: &mut PgConnection, today: NaiveDate, now: DateTime
     .await
 }
 
-/// Whether a remote settlement was made under the filing.
+/// Whether a remote settlement was made under the filing (it covered the row).
 pub async fn used(conn: &mut PgConnection, filing_no: &str) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM remote_settlements WHERE filing_no = $1)")
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM remote_settlements WHERE filing_no = $1 AND filing_covered)")
         .bind(filing_no)
         .fetch_one(conn)
         .await

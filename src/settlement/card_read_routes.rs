@@ -10,9 +10,10 @@ use utoipa_axum::routes;
 
 use super::Settlements;
 use super::card_read::CardRead;
-use super::routes::{masked_name, parse_certificate};
+use super::routes::parse_certificate;
 use super::settle_routes::SettlementView;
 use crate::cards::CardState;
+use crate::domain::mask_name as masked_name;
 use crate::domain::{InsuranceType, Money, mask_id_number};
 use crate::platform::caller::Caller;
 use crate::platform::error::Error;

@@ -18,7 +18,7 @@ pub use crate::domain::MedType;
 pub use certificate::{Certificate, Presented};
 pub use consumptions::Consumption;
 pub use preview::{Preview, SettlementRequest};
-pub use rules::{Accumulated, Bill, Split, SplitError, Visit, split};
+pub use rules::{Accumulated, Bill, Split, SplitError, Visit, split, with_mutual_aid};
 pub use store::SettlementRow;
 
 crate::service! {

@@ -4,7 +4,7 @@
 use chrono::Datelike;
 
 use super::certificate::Certificate;
-use super::{Bill, MedType, Settlements, Split, Visit, split, store};
+use super::{Bill, MedType, Settlements, Split, Visit, split, store, with_mutual_aid};
 use crate::domain::{Money, PersonNo};
 use crate::ledger::Ledger;
 use crate::params;
@@ -61,7 +61,20 @@ impl Settlements<'_> {
             account_balance: balance,
         };
         let split = split(&self.settings.settlement, request.bill, visit, year).map_err(invalid_bill)?;
+        let split =
+            self.with_family_aid(split, &person.person_no, request.use_account && presented.account_allowed).await?;
         Ok(Preview { person, med_type: request.med_type, balance_after: balance - split.acct_pay, split })
+    }
+
+    /// The split with what the person's family holders would pay now (nothing is locked).
+    async fn with_family_aid(&self, split: Split, person_no: &PersonNo, accounts_may_pay: bool) -> Result<Split> {
+        if !accounts_may_pay {
+            return Ok(split);
+        }
+        let mut conn = self.pool.acquire().await?;
+        let holders = crate::family::aid::holders_now(self, &mut conn, person_no).await?;
+        let planned = crate::family::aid::plan(split.psn_cash_pay, &holders);
+        Ok(with_mutual_aid(split, planned.iter().fold(Money::ZERO, |sum, (_, m)| sum + *m)))
     }
 
     /// The level of the institution the calling client acts for.

@@ -1,5 +1,6 @@
 //! Reversal (冲正, 2208) by the institution that settled: the account payment comes back through
-//! the ledger's one writer, the deductible and fund go back out of the year's totals, and the
+//! the ledger's one writer (and each family holder's mutual-aid payment to that holder), the
+//! deductible and fund go back out of the year's totals, and the
 //! settlement is marked reversed, all in one transaction with the person locked. Reversing twice
 //! is refused. A partial refund is a full reversal and a new settlement of the rest.
 
@@ -39,7 +40,7 @@ impl Settlements<'_> {
                     params! { "reversed_at" => original.reversed_at.map(|t| t.to_rfc3339()) },
                 ));
             }
-            let person = persons::lock(&mut tx, &original.person_no).await?;
+            let person = crate::family::aid::lock_for_return(&mut tx, &original.person_no, setl_id).await?;
             refuse_refund_into_closed_account(&person, &original)?;
             if original.acct_pay > Money::ZERO {
                 let movement = Movement {
@@ -53,6 +54,7 @@ impl Settlements<'_> {
                 };
                 writer::post(&mut tx, movement, caller.actor(), self.clock.now()).await?;
             }
+            crate::family::aid::give_back(&mut tx, (caller.actor(), self.clock.now()), setl_id).await?;
             let med_type = MedType::parse(&original.med_type).ok_or_else(|| anyhow::anyhow!("stored med_type"))?;
             let key = (&original.person_no, original.year, med_type);
             let back = |m: Money| Money::ZERO - m;

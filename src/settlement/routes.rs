@@ -12,7 +12,7 @@ use super::certificate::Certificate;
 use super::preview::{Preview, SettlementRequest};
 use super::{Bill, MedType, Settlements};
 use crate::cards::parse_card_no;
-use crate::domain::{InsuranceType, Money, mask_id_number};
+use crate::domain::{InsuranceType, Money, mask_id_number, mask_name as masked_name};
 use crate::e_vouchers::EcToken;
 use crate::persons::fields::parse_id_number;
 use crate::persons::parse_person_no;
@@ -199,9 +199,4 @@ pub(super) fn parse_certificate(
             "01 (e-voucher), 02 (ID card) or 03 (card)",
         )),
     }
-}
-
-/// A person's name with all but the first character masked (张** for 张三丰).
-pub(super) fn masked_name(name: &str) -> String {
-    name.chars().enumerate().map(|(i, c)| if i == 0 { c } else { '*' }).collect()
 }

@@ -61,11 +61,20 @@ pub struct Split {
     /// `psn_part_amt`: everything but the fund.
     pub psn_part_amt: Money,
     pub acct_pay: Money,
-    /// `acct_mulaid_pay`: family mutual aid (0 until family accounts exist).
+    /// `acct_mulaid_pay`: family mutual aid (see [`with_mutual_aid`]).
     pub acct_mulaid_pay: Money,
     pub psn_cash_pay: Money,
     /// The year's totals after this bill.
     pub accumulated: Accumulated,
+}
+
+/// The split once family mutual aid pays `aid` of what would otherwise be cash (never more
+/// than that cash): the invariant `medfee_sumamt = fund + acct + mulaid + cash` still holds.
+pub fn with_mutual_aid(mut split: Split, aid: Money) -> Split {
+    let aid = aid.min(split.psn_cash_pay);
+    split.acct_mulaid_pay = split.acct_mulaid_pay + aid;
+    split.psn_cash_pay = split.psn_cash_pay - aid;
+    split
 }
 
 /// Why a bill cannot be split.

@@ -10,12 +10,13 @@ use uuid::Uuid;
 
 use super::preview::SettlementRequest;
 use super::store::{self, SettlementRow};
-use super::{MedType, Settlements, Split, Visit, split};
+use super::{Bill, MedType, Presented, Settlements, Split, Visit, split, with_mutual_aid};
 use crate::domain::Money;
+use crate::family::aid;
 use crate::ledger::writer::{self, Movement};
 use crate::ledger::{EntryKind, Ledger};
 use crate::params;
-use crate::persons::{self, PersonRow};
+use crate::persons::PersonRow;
 use crate::platform::audit::Subject;
 use crate::platform::caller::Caller;
 use crate::platform::error::{Error, Result};
@@ -59,40 +60,50 @@ impl Settlements<'_> {
         let SettlementRequest { certificate, psn_no, med_type, bill, use_account } = request;
         let presented = certificate.resolve(self, caller).await?;
         presented.belongs_to(psn_no.as_ref())?;
-        let account_allowed = presented.account_allowed;
-        let visit_of = move |person: &persons::PersonRow, balance: Money, today| Visit {
-            insurance_type: person.insurance_type,
-            med_type,
-            level,
-            benefits_active: person.benefits_active_on(today),
-            account_usable: person.insurance_type.has_personal_account() && use_account && account_allowed,
-            account_balance: balance,
-        };
-        let presented = &presented;
+        let settling =
+            Settling { presented: &presented, institution: &institution, level, msgid, med_type, bill, use_account };
         self.idempotent(caller, idempotency, |mut tx| async move {
-            let person = persons::lock(&mut tx, &presented.person_no).await?;
-            let setl_id = new_setl_id();
-            presented.hold(self, &mut tx, caller, &setl_id).await?;
-            let balance = Ledger::new(self).balance_in(&mut tx, &person).await?;
-            let now = self.clock.now();
-            let today = now.with_timezone(&crate::platform::clock::china_offset()).date_naive();
-            let year = store::accumulated(&mut tx, &person.person_no, today.year(), med_type).await?;
-            let split = split(&self.settings.settlement, bill, visit_of(&person, balance, today), year)
-                .map_err(super::preview::invalid_bill)?;
-            let origin = Origin {
-                setl_id,
-                institution: &institution,
-                level,
-                client_id: caller.client_id.to_string(),
-                msgid,
-                cert_type: presented.cert_type,
-                med_type,
-            };
-            let row = settled_row(origin, &person, &split, balance, now);
-            self.record(&mut tx, caller, &row, split.act_pay_dedc).await?;
+            let row = self.settle_in(&mut tx, caller, settling).await?;
             Ok((tx, row))
         })
         .await
+    }
+
+    /// The settlement itself, in its transaction: the person and the holders who may help pay
+    /// locked, the certificate held, the split with family mutual aid, its effects written.
+    async fn settle_in(&self, conn: &mut PgConnection, caller: &Caller, s: Settling<'_>) -> Result<SettlementRow> {
+        let (person, holders) = aid::lock_with_holders(self, conn, &s.presented.person_no).await?;
+        let setl_id = new_setl_id();
+        s.presented.hold(self, conn, caller, &setl_id).await?;
+        let balance = Ledger::new(self).balance_in(conn, &person).await?;
+        let now = self.clock.now();
+        let today = now.with_timezone(&crate::platform::clock::china_offset()).date_naive();
+        let year = store::accumulated(conn, &person.person_no, today.year(), s.med_type).await?;
+        let accounts_may_pay = s.use_account && s.presented.account_allowed;
+        let visit = Visit {
+            insurance_type: person.insurance_type,
+            med_type: s.med_type,
+            level: s.level,
+            benefits_active: person.benefits_active_on(today),
+            account_usable: person.insurance_type.has_personal_account() && accounts_may_pay,
+            account_balance: balance,
+        };
+        let split = split(&self.settings.settlement, s.bill, visit, year).map_err(super::preview::invalid_bill)?;
+        let planned = if accounts_may_pay { aid::plan(split.psn_cash_pay, &holders) } else { Vec::new() };
+        let split = with_mutual_aid(split, planned.iter().fold(Money::ZERO, |sum, (_, m)| sum + *m));
+        let origin = Origin {
+            setl_id,
+            institution: s.institution,
+            level: s.level,
+            client_id: caller.client_id.to_string(),
+            msgid: s.msgid,
+            cert_type: s.presented.cert_type,
+            med_type: s.med_type,
+        };
+        let row = settled_row(origin, &person, &split, balance, now);
+        self.record(conn, caller, &row, split.act_pay_dedc).await?;
+        aid::pay(conn, (caller.actor(), now), &row.setl_id, &holders, &planned).await?;
+        Ok(row)
     }
 
     /// Writes a settlement's effects: the account payment, the accumulators, the row, the audit.
@@ -122,6 +133,17 @@ impl Settlements<'_> {
         let details = json!({ "person_no": row.person_no.as_str(), "medfee_sumamt": row.medfee_sumamt, "acct_pay": row.acct_pay });
         self.audit(conn, caller.actor(), "settlement.create", Some(subject), details).await
     }
+}
+
+/// A new settlement once its certificate is resolved.
+struct Settling<'a> {
+    presented: &'a Presented,
+    institution: &'a InstitutionRow,
+    level: InstitutionLevel,
+    msgid: &'a str,
+    med_type: MedType,
+    bill: Bill,
+    use_account: bool,
 }
 
 /// Where a new settlement comes from: everything in its row that the split does not give.

@@ -185,8 +185,8 @@ pub async fn list_for_person(
         "{WITH_INSTITUTION}
           WHERE s.person_no = $1 AND (s.settled_at AT TIME ZONE 'Asia/Shanghai')::date >= $2
             AND ($3::date IS NULL OR (s.settled_at AT TIME ZONE 'Asia/Shanghai')::date <= $3)
-            AND ($4::timestamptz IS NULL OR (s.settled_at, s.setl_id) < ($4, $5))
-          ORDER BY s.settled_at DESC, s.setl_id DESC LIMIT $6"
+            AND ($4::timestamptz IS NULL OR (s.settled_at, s.setl_id COLLATE \"C\") < ($4, $5))
+          ORDER BY s.settled_at DESC, s.setl_id COLLATE \"C\" DESC LIMIT $6"
     ))
     .bind(person_no)
     .bind(days.0)

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 /// The contexts: the capability folders under `src/`, and the two shared ones.
-const CONTEXTS: [&str; 15] = [
+const CONTEXTS: [&str; 16] = [
     "platform",
     "domain",
     "auth",
@@ -28,13 +28,14 @@ const CONTEXTS: [&str; 15] = [
     "e_vouchers",
     "settlement",
     "remote",
+    "family",
 ];
 
 /// What the shared contexts may use: the platform only the domain, the domain nothing.
 const FOUNDATIONS: [(&str, &[&str]); 2] = [("platform", &["domain"]), ("domain", &[])];
 
 /// Each owned table and the one file whose SQL may write it.
-const OWNERS: [(&str, &str); 19] = [
+const OWNERS: [(&str, &str); 21] = [
     ("account_entries", "src/ledger/writer.rs"),
     ("accounts", "src/ledger/writer.rs"),
     ("audit_events", "src/platform/audit/store.rs"),
@@ -54,6 +55,8 @@ const OWNERS: [(&str, &str); 19] = [
     ("remote_filings", "src/remote/store.rs"),
     ("remote_filing_sync_requests", "src/remote/store.rs"),
     ("remote_settlements", "src/remote/settlements_store.rs"),
+    ("family_bindings", "src/family/store.rs"),
+    ("family_payments", "src/family/store.rs"),
 ];
 
 /// The SQL statements that write a table, as their keywords.
@@ -73,6 +76,11 @@ fn only_the_ledger_writer_writes_account_entries_and_accounts() {
 #[test]
 fn only_the_filing_store_writes_filings_and_pull_requests() {
     assert_single_writer(&["remote_filings", "remote_filing_sync_requests"]);
+}
+
+#[test]
+fn only_the_family_store_writes_bindings_and_payments() {
+    assert_single_writer(&["family_bindings", "family_payments"]);
 }
 
 #[test]

@@ -68,6 +68,20 @@ const MATRIX: &[Row] = &[
     ("GET", "/v1/remote-settlements", "clerk supervisor auditor admin"),
     ("GET", "/v1/remote-settlements/{setl_sn}", "platform clerk supervisor auditor admin"),
     ("POST", "/v1/remote-settlements/{setl_sn}/resolution", "supervisor"),
+    // Family mutual aid: bound online (豫事办, national app) or at the hall on proof.
+    ("GET", "/v1/me/family-members", "p:wechat p:yushiban p:provincial p:national p:zhenghaoban p:terminal"),
+    ("POST", "/v1/me/family-members", "p:yushiban p:national"),
+    ("PUT", "/v1/me/family-members/order", "p:yushiban p:national"),
+    ("POST", "/v1/me/family-members/{binding_id}/confirmation", "p:yushiban p:national"),
+    ("DELETE", "/v1/me/family-members/{binding_id}", "p:yushiban p:national"),
+    (
+        "GET",
+        "/v1/me/family-members/{binding_id}/payments",
+        "p:wechat p:yushiban p:provincial p:national p:zhenghaoban p:terminal",
+    ),
+    ("GET", "/v1/persons/{person_no}/family-members", "clerk supervisor auditor admin"),
+    ("POST", "/v1/persons/{person_no}/family-members", "clerk supervisor"),
+    ("DELETE", "/v1/persons/{person_no}/family-members/{binding_id}", "clerk supervisor"),
     // The electronic voucher: activated and used in national-app and 郑好办 sessions, suspended
     // and resumed at the hall.
     ("POST", "/v1/e-vouchers", "p:national p:zhenghaoban"),

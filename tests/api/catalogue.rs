@@ -31,6 +31,18 @@ const CODES: &[&str] = &[
     "remote_settlement.not_found",
     "remote_settlement.not_an_exception",
     "remote_settlement.note",
+    // Family mutual aid.
+    "family.self",
+    "family.too_many",
+    "family.already_bound",
+    "family.holder_without_account",
+    "family.not_requested",
+    "family.unbound",
+    "family.not_found",
+    "family.relative_not_found",
+    "family.order",
+    "family.relative_no",
+    "family.reason_text",
     // The electronic voucher.
     "e_voucher.already_activated",
     "e_voucher.not_activated",

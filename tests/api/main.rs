@@ -22,6 +22,7 @@ mod disconnects;
 mod documented_statuses;
 mod e_vouchers;
 mod end_to_end;
+mod family_accounts;
 mod helpers;
 mod id_number_properties;
 mod institutions;
