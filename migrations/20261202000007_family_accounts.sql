@@ -37,6 +37,10 @@ CREATE TABLE family_payments (
     amount             bigint NOT NULL CHECK (amount > 0),
     paid_at            timestamptz NOT NULL,
     returned_at        timestamptz,
-    CONSTRAINT family_payments_once UNIQUE (setl_id, holder_person_no)
+    -- `account`: back into the holder's account; `outside`: the holder had transferred out, so the
+    -- institution refunds them directly.
+    returned_to        text CHECK (returned_to IN ('account', 'outside')),
+    CONSTRAINT family_payments_once UNIQUE (setl_id, holder_person_no),
+    CONSTRAINT family_payments_return_complete CHECK ((returned_at IS NULL) = (returned_to IS NULL))
 );
 CREATE INDEX family_payments_binding_idx ON family_payments (binding_id, paid_at);

@@ -12,17 +12,26 @@ use super::store::{self, BindingRow};
 use crate::domain::{Money, PersonNo};
 use crate::ledger::writer::{self, Movement};
 use crate::ledger::{EntryKind, Ledger};
-use crate::params;
 use crate::persons::{self, InsuredStatus, PersonRow};
 use crate::platform::Core;
 use crate::platform::caller::Actor;
-use crate::platform::error::{Error, Result};
+use crate::platform::error::Result;
 
 /// A holder who may help pay, with what their account holds.
 #[derive(Debug, Clone)]
 pub struct HolderFunds {
+    /// The active binding the holder pays through.
     pub binding: BindingRow,
+    /// The holder's balance, read under the settlement's locks.
     pub balance: Money,
+}
+
+/// The mutual aid of a bill: what each holder pays of `left` (the relative's cash part) when
+/// accounts may pay at all, and the total.
+pub fn apply(left: Money, holders: &[HolderFunds], accounts_may_pay: bool) -> (Vec<(usize, Money)>, Money) {
+    let planned = if accounts_may_pay { plan(left, holders) } else { Vec::new() };
+    let total = planned.iter().fold(Money::ZERO, |sum, (_, m)| sum + *m);
+    (planned, total)
 }
 
 /// Locks the person and the holders of their active bindings (all in person-number order) and
@@ -35,7 +44,7 @@ pub async fn lock_with_holders(
     let seen = store::active_for_relative(conn, person_no).await?;
     let mut everyone: Vec<PersonNo> = seen.iter().map(|b| b.holder_person_no.clone()).collect();
     everyone.push(person_no.clone());
-    let locked = lock_in_order(conn, everyone).await?;
+    let locked = persons::lock_in_order(conn, everyone).await?;
     let person =
         locked.iter().find(|p| &p.person_no == person_no).cloned().ok_or_else(|| anyhow::anyhow!("person lock"))?;
     // Read again under the locks; a binding confirmed meanwhile waited for them and its holder
@@ -108,21 +117,19 @@ pub async fn lock_for_return(conn: &mut PgConnection, relative: &PersonNo, setl_
     let mut everyone: Vec<PersonNo> =
         store::unreturned_for(conn, setl_id).await?.into_iter().map(|p| p.holder_person_no).collect();
     everyone.push(relative.clone());
-    let locked = lock_in_order(conn, everyone).await?;
+    let locked = persons::lock_in_order(conn, everyone).await?;
     locked.into_iter().find(|p| &p.person_no == relative).ok_or_else(|| anyhow::anyhow!("relative lock").into())
 }
 
-/// Gives each payment of settlement `setl_id` back to its holder (a `refund` entry), refusing
-/// when a holder has transferred out since (their account is closed).
+/// Gives each payment of settlement `setl_id` back to its holder (a `refund` entry). A holder
+/// who has transferred out since has a closed account: that part is marked returned `outside`
+/// (the institution refunds them directly) and the reversal goes on.
 pub async fn give_back(conn: &mut PgConnection, (actor, now): (&Actor, DateTime<Utc>), setl_id: &str) -> Result<()> {
     for payment in store::unreturned_for(conn, setl_id).await? {
         let holder = persons::get(conn, &payment.holder_person_no).await?;
         if holder.status == InsuredStatus::TransferredOut {
-            return Err(Error::conflict(
-                "settlement.account_closed",
-                "a family holder who paid part of this settlement has transferred out; refund that part to them directly",
-                params! { "holder" => holder.person_no.to_string() },
-            ));
+            store::mark_returned(conn, payment.id, "outside", now).await?;
+            continue;
         }
         let movement = Movement {
             person_no: payment.holder_person_no.clone(),
@@ -134,20 +141,9 @@ pub async fn give_back(conn: &mut PgConnection, (actor, now): (&Actor, DateTime<
             approver: None,
         };
         writer::post(conn, movement, actor, now).await?;
-        store::mark_returned(conn, payment.id, now).await?;
+        store::mark_returned(conn, payment.id, "account", now).await?;
     }
     Ok(())
-}
-
-/// Locks persons in person-number order, each once.
-async fn lock_in_order(conn: &mut PgConnection, mut everyone: Vec<PersonNo>) -> Result<Vec<PersonRow>> {
-    everyone.sort_by(|a, b| a.as_str().cmp(b.as_str()));
-    everyone.dedup();
-    let mut locked = Vec::with_capacity(everyone.len());
-    for person_no in &everyone {
-        locked.push(persons::lock(conn, person_no).await?);
-    }
-    Ok(locked)
 }
 
 #[cfg(test)]

@@ -18,8 +18,11 @@ use crate::platform::error::{Error, Result};
 /// A binding to make.
 #[derive(Debug, Clone)]
 pub struct NewBinding {
+    /// Whose account will help pay.
     pub holder: PersonNo,
+    /// Whose bills it will help pay.
     pub relative: PersonNo,
+    /// What the relative is to the holder.
     pub relationship: FamilyRelation,
     /// The hall's proof of the relation; with it the binding is active at once.
     pub proof: Option<ProofKind>,
@@ -51,9 +54,7 @@ impl Families<'_> {
             priority: store::next_priority(&mut tx, &new.relative).await?,
             requested_by: caller.actor().id.clone(),
             requested_via: caller.client_id.to_string(),
-            proof_kind: new
-                .proof
-                .map(|p| serde_json::to_value(p).unwrap_or_default().as_str().unwrap_or_default().to_owned()),
+            proof_kind: new.proof.map(proof_name),
             requested_at: now,
             confirmed_at: new.proof.map(|_| now),
             unbound_at: None,
@@ -68,12 +69,24 @@ impl Families<'_> {
         Ok(row)
     }
 
-    /// The relative confirms a requested binding.
-    pub async fn confirm(&self, caller: &Caller, binding_id: Uuid) -> Result<BindingRow> {
-        let me = caller.person_session()?.person_no.clone();
+    /// Confirms a requested binding: the relative in a person session, or the hall (`at_hall`:
+    /// the person in its path, a side of the binding, and the proof seen).
+    pub async fn confirm(
+        &self,
+        caller: &Caller,
+        binding_id: Uuid,
+        at_hall: Option<(&PersonNo, ProofKind)>,
+    ) -> Result<BindingRow> {
+        let me = caller.person.as_ref().map(|s| s.person_no.clone());
+        let may_confirm = |b: &BindingRow| match (&me, at_hall) {
+            (Some(me), None) => b.relative_person_no == *me,
+            (None, Some((p, _))) => *p == b.holder_person_no || *p == b.relative_person_no,
+            _ => false,
+        };
         let mut tx = self.pool.begin().await?;
-        let binding = visible(&mut tx, binding_id, |b| b.relative_person_no == me).await?;
-        lock_pair(&mut tx, &binding.holder_person_no, &binding.relative_person_no).await?;
+        let binding = visible(&mut tx, binding_id, may_confirm).await?;
+        let (holder, relative) = lock_pair(&mut tx, &binding.holder_person_no, &binding.relative_person_no).await?;
+        check_parties(&holder, &relative)?;
         let binding = store::find(&mut tx, binding_id).await?.ok_or_else(not_found)?;
         if binding.state != BindingState::Requested {
             return Err(Error::conflict(
@@ -82,7 +95,8 @@ impl Families<'_> {
                 params! { "current_state" => serde_json::to_value(binding.state).unwrap_or_default() },
             ));
         }
-        let row = store::confirm(&mut tx, binding_id, self.clock.now()).await?;
+        let proof = at_hall.map(|(_, proof)| proof_name(proof));
+        let row = store::confirm(&mut tx, binding_id, proof.as_deref(), self.clock.now()).await?;
         self.audit_binding(&mut tx, caller.actor(), "family.confirm", &row).await?;
         tx.commit().await?;
         Ok(row)
@@ -144,12 +158,11 @@ impl Families<'_> {
 
 /// Locks two persons in person-number order; returns them as (first argument, second).
 pub(super) async fn lock_pair(conn: &mut PgConnection, a: &PersonNo, b: &PersonNo) -> Result<(PersonRow, PersonRow)> {
-    if a.as_str() < b.as_str() {
-        let first = persons::lock(conn, a).await?;
-        Ok((first, persons::lock(conn, b).await?))
-    } else {
-        let second = persons::lock(conn, b).await?;
-        Ok((persons::lock(conn, a).await?, second))
+    let locked = persons::lock_in_order(conn, vec![a.clone(), b.clone()]).await?;
+    let find = |p: &PersonNo| locked.iter().find(|row| &row.person_no == p).cloned();
+    match (find(a), find(b)) {
+        (Some(first), Some(second)) => Ok((first, second)),
+        _ => Err(anyhow::anyhow!("locked persons vanished").into()),
     }
 }
 
@@ -173,6 +186,11 @@ pub(super) async fn visible(
     may_see: impl Fn(&BindingRow) -> bool,
 ) -> Result<BindingRow> {
     store::find(conn, binding_id).await?.filter(may_see).ok_or_else(not_found)
+}
+
+/// The stored name of a proof kind.
+fn proof_name(proof: ProofKind) -> String {
+    serde_json::to_value(proof).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 pub(super) fn not_found() -> Error {

@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(payments))
         .routes(routes!(person_bindings, bind_at_hall))
         .routes(routes!(unbind_at_hall))
+        .routes(routes!(confirm_at_hall))
 }
 
 /// A binding as one side sees it; the other side's name masked.
@@ -134,7 +135,7 @@ async fn confirm(
     Path(binding_id): Path<Uuid>,
 ) -> Result<Json<BindingResponse>, Error> {
     let me = session_person(&caller)?;
-    Ok(Json(shaped(Families::new(&state.core).confirm(&caller, binding_id).await?, &me)))
+    Ok(Json(shaped(Families::new(&state.core).confirm(&caller, binding_id, None).await?, &me)))
 }
 
 /// End a binding, from either side.
@@ -328,5 +329,34 @@ async fn unbind_at_hall(
     let reason =
         reason_text(&body.reason).ok_or_else(|| Error::invalid_field("family.reason_text", "reason", REASON_RULE))?;
     let row = Families::new(&state.core).unbind(&caller, binding_id, Some(&person_no), reason).await?;
+    Ok(Json(shaped(row, &person_no)))
+}
+
+/// The proof the hall saw.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProofBody {
+    pub proof_kind: ProofKind,
+}
+
+/// Confirm a requested binding of `person_no` at the hall, on proof of the relation.
+#[utoipa::path(
+    post, path = "/v1/persons/{person_no}/family-members/{binding_id}/confirmation", tag = "persons", security(("bearer" = ["family:write"])),
+    params(("person_no" = String, Path, description = "Person number"), ("binding_id" = Uuid, Path, description = "Binding id")),
+    request_body = ProofBody,
+    responses(
+        (status = 200, description = "Active", body = BindingResponse),
+        (status = 404, description = "`family.not_found`"),
+        (status = 409, description = "`family.not_requested`, `family.holder_without_account`, `person.transferred_out`"),
+    )
+)]
+async fn confirm_at_hall(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((person_no, binding_id)): Path<(String, Uuid)>,
+    Json(body): Json<ProofBody>,
+) -> Result<Json<BindingResponse>, Error> {
+    let person_no = parse_person_no(&person_no)?;
+    let row = Families::new(&state.core).confirm(&caller, binding_id, Some((&person_no, body.proof_kind))).await?;
     Ok(Json(shaped(row, &person_no)))
 }

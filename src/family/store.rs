@@ -11,8 +11,11 @@ use crate::domain::{Money, PersonNo};
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct BindingRow {
     pub binding_id: Uuid,
+    /// Whose account helps pay.
     pub holder_person_no: PersonNo,
+    /// Whose bills it helps pay.
     pub relative_person_no: PersonNo,
+    /// What the relative is to the holder.
     pub relationship: FamilyRelation,
     pub state: BindingState,
     /// The relative's order among their holders (1 pays first).
@@ -74,13 +77,22 @@ pub async fn next_priority(conn: &mut PgConnection, relative: &PersonNo) -> sqlx
     .await
 }
 
-/// Confirms a requested binding.
-pub async fn confirm(conn: &mut PgConnection, binding_id: Uuid, now: DateTime<Utc>) -> sqlx::Result<BindingRow> {
-    sqlx::query_as("UPDATE family_bindings SET state = 'active', confirmed_at = $2 WHERE binding_id = $1 RETURNING *")
-        .bind(binding_id)
-        .bind(now)
-        .fetch_one(conn)
-        .await
+/// Confirms a requested binding (with the hall's proof, when the hall confirms).
+pub async fn confirm(
+    conn: &mut PgConnection,
+    binding_id: Uuid,
+    proof: Option<&str>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<BindingRow> {
+    sqlx::query_as(
+        "UPDATE family_bindings SET state = 'active', confirmed_at = $2, proof_kind = coalesce($3, proof_kind)
+          WHERE binding_id = $1 RETURNING *",
+    )
+    .bind(binding_id)
+    .bind(now)
+    .bind(proof)
+    .fetch_one(conn)
+    .await
 }
 
 /// Ends a live binding.
@@ -151,17 +163,21 @@ pub async fn active_for_relative(conn: &mut PgConnection, relative: &PersonNo) -
     .await
 }
 
-/// A payment a holder's account made for a relative.
+/// A payment a holder's account made for a relative (the settlement's mutual-aid part).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
 pub struct PaymentRow {
     pub id: i64,
+    /// The binding it was paid through, its two sides, the settlement and the amount.
     pub binding_id: Uuid,
     pub holder_person_no: PersonNo,
     pub relative_person_no: PersonNo,
     pub setl_id: String,
     pub amount: Money,
     pub paid_at: DateTime<Utc>,
+    /// When a reversal gave it back, and where to (`account`, or `outside` for a holder who had
+    /// transferred out: the institution refunds them directly).
     pub returned_at: Option<DateTime<Utc>>,
+    pub returned_to: Option<String>,
 }
 
 /// Records a payment.
@@ -197,9 +213,15 @@ pub async fn unreturned_for(conn: &mut PgConnection, setl_id: &str) -> sqlx::Res
     .await
 }
 
-/// Marks a payment returned to its holder.
-pub async fn mark_returned(conn: &mut PgConnection, id: i64, now: DateTime<Utc>) -> sqlx::Result<()> {
-    sqlx::query("UPDATE family_payments SET returned_at = $2 WHERE id = $1").bind(id).bind(now).execute(conn).await?;
+/// Marks a payment returned to its holder: `account` or, for a holder who transferred out,
+/// `outside`.
+pub async fn mark_returned(conn: &mut PgConnection, id: i64, to: &str, now: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query("UPDATE family_payments SET returned_at = $2, returned_to = $3 WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .bind(to)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

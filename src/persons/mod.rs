@@ -18,7 +18,7 @@ pub use contact::ContactChange;
 pub use history::StatusEntryRow;
 pub use routes::{EmployerBody, PersonResponse, TransitionResponse, parse_money_field, parse_person_no};
 pub use service::{
-    Disclosure, Joining, PersonRecord, find_by_id_number, find_by_phone, get, lock, lock_if_enrolled,
+    Disclosure, Joining, PersonRecord, find_by_id_number, find_by_phone, get, lock, lock_if_enrolled, lock_in_order,
     refuse_if_transferred_out,
 };
 pub use status::StatusRequest;

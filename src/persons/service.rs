@@ -143,6 +143,18 @@ pub async fn lock(conn: &mut sqlx::PgConnection, person_no: &PersonNo) -> Result
     store::find_for_update(conn, person_no).await?.ok_or_else(not_found)
 }
 
+/// Locks persons in person-number order, each once: the one order every operation that touches
+/// two or more persons (family payments, their reversal, bindings) takes them in.
+pub async fn lock_in_order(conn: &mut sqlx::PgConnection, mut everyone: Vec<PersonNo>) -> Result<Vec<PersonRow>> {
+    everyone.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    everyone.dedup();
+    let mut locked = Vec::with_capacity(everyone.len());
+    for person_no in &everyone {
+        locked.push(lock(conn, person_no).await?);
+    }
+    Ok(locked)
+}
+
 /// Locks the person for a read-modify-write, if enrolled here.
 pub async fn lock_if_enrolled(conn: &mut sqlx::PgConnection, person_no: &PersonNo) -> Result<Option<PersonRow>> {
     Ok(store::find_for_update(conn, person_no).await?)

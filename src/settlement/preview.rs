@@ -73,8 +73,8 @@ impl Settlements<'_> {
         }
         let mut conn = self.pool.acquire().await?;
         let holders = crate::family::aid::holders_now(self, &mut conn, person_no).await?;
-        let planned = crate::family::aid::plan(split.psn_cash_pay, &holders);
-        Ok(with_mutual_aid(split, planned.iter().fold(Money::ZERO, |sum, (_, m)| sum + *m)))
+        let (_, total) = crate::family::aid::apply(split.psn_cash_pay, &holders, true);
+        Ok(with_mutual_aid(split, total))
     }
 
     /// The level of the institution the calling client acts for.

@@ -89,8 +89,8 @@ impl Settlements<'_> {
             account_balance: balance,
         };
         let split = split(&self.settings.settlement, s.bill, visit, year).map_err(super::preview::invalid_bill)?;
-        let planned = if accounts_may_pay { aid::plan(split.psn_cash_pay, &holders) } else { Vec::new() };
-        let split = with_mutual_aid(split, planned.iter().fold(Money::ZERO, |sum, (_, m)| sum + *m));
+        let (planned, total) = aid::apply(split.psn_cash_pay, &holders, accounts_may_pay);
+        let split = with_mutual_aid(split, total);
         let origin = Origin {
             setl_id,
             institution: s.institution,

@@ -82,6 +82,7 @@ const MATRIX: &[Row] = &[
     ("GET", "/v1/persons/{person_no}/family-members", "clerk supervisor auditor admin"),
     ("POST", "/v1/persons/{person_no}/family-members", "clerk supervisor"),
     ("DELETE", "/v1/persons/{person_no}/family-members/{binding_id}", "clerk supervisor"),
+    ("POST", "/v1/persons/{person_no}/family-members/{binding_id}/confirmation", "clerk supervisor"),
     // The electronic voucher: activated and used in national-app and 郑好办 sessions, suspended
     // and resumed at the hall.
     ("POST", "/v1/e-vouchers", "p:national p:zhenghaoban"),

@@ -216,3 +216,49 @@ async fn a_holder_and_a_relative_settling_at_once_never_overdraw_the_holder() {
     assert_eq!(app.balance(&clerk, &holder.holder.person_no).await, "0.00");
     app.assert_ledger_reconciles().await;
 }
+
+#[tokio::test]
+async fn the_hall_confirms_a_requested_binding_on_proof() {
+    let app = TestApp::spawn().await;
+    let clerk = app.staff_token(Role::Clerk).await;
+    let (holder, relative) = (member(&app, &clerk, false).await, member(&app, &clerk, false).await);
+    let requested = request(&app, &holder, &relative.holder, "child").await;
+    let id = requested.body["binding_id"].as_str().unwrap();
+
+    let uri = format!("/v1/persons/{}/family-members/{id}/confirmation", relative.holder.person_no);
+    let confirmed = app.post(&uri, &clerk, json!({ "proof_kind": "household_register" })).await;
+
+    assert_eq!(confirmed.body["state"], "active", "{}", confirmed.text);
+    app.post(&uri, &clerk, json!({ "proof_kind": "household_register" }))
+        .await
+        .assert_problem(StatusCode::CONFLICT, "family.not_requested");
+    let stranger = app.enrol_holder(&clerk).await;
+    let elsewhere = format!("/v1/persons/{}/family-members/{id}/confirmation", stranger.person_no);
+    app.post(&elsewhere, &clerk, json!({ "proof_kind": "household_register" }))
+        .await
+        .assert_problem(StatusCode::NOT_FOUND, "family.not_found");
+}
+
+#[tokio::test]
+async fn a_reversal_goes_through_when_a_paying_holder_has_transferred_out_since() {
+    let app = TestApp::spawn().await;
+    let clerk = app.staff_token(Role::Clerk).await;
+    let (holder, parent) = (member(&app, &clerk, true).await, member(&app, &clerk, false).await);
+    let id = bound(&app, &holder, &parent).await;
+    let pharmacy = app.client_token(ClientKind::Institution).await;
+    let settled = settle(&app, &pharmacy, "tro-1", purchase(&parent.card_no, "40.00", "TRO-1")).await;
+    app.transfer_out(&clerk, &holder.holder.person_no).await;
+
+    let uri = format!("/v1/settlements/{}/reversal", settled.body["setl_id"].as_str().unwrap());
+    let reversed = app.post_idempotent(&uri, &pharmacy, "tro-2", json!({ "msgid": "TRO-2" })).await;
+
+    assert_eq!((reversed.status, &reversed.body["state"]), (StatusCode::OK, &json!("reversed")), "{}", reversed.text);
+    let returned_to: Option<String> =
+        sqlx::query_scalar("SELECT returned_to FROM family_payments WHERE binding_id = $1::uuid")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(returned_to.as_deref(), Some("outside"));
+    app.assert_ledger_reconciles().await;
+}

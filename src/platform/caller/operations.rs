@@ -104,6 +104,7 @@ const OPERATIONS: &[(Method, &str, &[Scope])] = &[
     (Method::GET, "/v1/persons/{person_no}/family-members", &[PersonsRead]),
     (Method::POST, "/v1/persons/{person_no}/family-members", &[FamilyWrite]),
     (Method::DELETE, "/v1/persons/{person_no}/family-members/{binding_id}", &[FamilyWrite]),
+    (Method::POST, "/v1/persons/{person_no}/family-members/{binding_id}/confirmation", &[FamilyWrite]),
     (Method::GET, "/v1/clients", &[ClientsManage]),
     (Method::POST, "/v1/clients", &[ClientsManage]),
     (Method::POST, "/v1/clients/{client_id}/disable", &[ClientsManage]),
