@@ -212,6 +212,7 @@ async fn file(
     responses(
         (status = 200, description = "The filing", body = FilingResponse),
         (status = 404, description = "`remote_filing.not_synchronised`"),
+        (status = 422, description = "`remote_filing.number`"),
     )
 )]
 async fn get_filing(
@@ -270,6 +271,7 @@ pub struct NationalParticulars {
         (status = 200, description = "Changed", body = FilingResponse),
         (status = 404, description = "`person.not_found`"),
         (status = 409, description = "`remote_filing.not_national`"),
+        (status = 422, description = "`remote_filing.number` and the particulars' codes as for `POST /v1/remote-filings`"),
     )
 )]
 async fn push_national(
@@ -322,6 +324,7 @@ pub struct SyncRequested {
         (status = 202, description = "Not here yet: pull requested", body = SyncRequested),
         (status = 404, description = "`remote_filing.not_synchronised` (national platform, unknown number)"),
         (status = 409, description = "`remote_filing.ended`"),
+        (status = 422, description = "`remote_filing.number`"),
     )
 )]
 async fn sync(State(state): State<AppState>, caller: Caller, Path(filing_no): Path<String>) -> Result<Response, Error> {
@@ -351,7 +354,7 @@ pub struct RevocationBody {
         (status = 200, description = "Revoked", body = FilingResponse),
         (status = 404, description = "`remote_filing.not_synchronised`"),
         (status = 409, description = "`remote_filing.ended`"),
-        (status = 422, description = "`remote_filing.reason_text`"),
+        (status = 422, description = "`remote_filing.reason_text`, `remote_filing.number`"),
     )
 )]
 async fn revoke(
@@ -374,6 +377,7 @@ async fn revoke(
         (status = 200, description = "Revoked", body = FilingResponse),
         (status = 404, description = "`remote_filing.not_synchronised` (also for another person's)"),
         (status = 409, description = "`remote_filing.ended`, `remote_filing.used`"),
+        (status = 422, description = "`remote_filing.number`"),
     )
 )]
 async fn revoke_own(
@@ -410,7 +414,10 @@ pub struct FilingQuery {
 #[utoipa::path(
     get, path = "/v1/me/remote-filings", tag = "me", security(("bearer" = ["self:read"])),
     params(FilingQuery),
-    responses((status = 200, description = "A page", body = FilingPage))
+    responses(
+        (status = 200, description = "A page", body = FilingPage),
+        (status = 422, description = "`me.lookback_exceeded`"),
+    )
 )]
 async fn own_filings(
     State(state): State<AppState>,
