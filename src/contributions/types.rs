@@ -40,6 +40,8 @@ text_enum! {
         TaxBureau => "tax_bureau",
         /// At a counter.
         Counter => "counter",
+        /// From a family holder's personal account (家庭共济): never posted by a client.
+        FamilyAccount => "family_account",
     }
 }
 

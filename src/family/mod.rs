@@ -6,6 +6,7 @@
 
 pub mod aid;
 mod binding;
+mod contribution;
 mod reading;
 mod routes;
 mod store;

@@ -17,7 +17,7 @@ use crate::persons::parse_person_no;
 use crate::platform::caller::Caller;
 use crate::platform::error::{Error, Result};
 use crate::platform::http::AppState;
-use crate::platform::http::extract::{Json, Path};
+use crate::platform::http::extract::{Idempotent, Json, Path, Replayable};
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(person_bindings, bind_at_hall))
         .routes(routes!(unbind_at_hall))
         .routes(routes!(confirm_at_hall))
+        .routes(routes!(pay_contribution))
 }
 
 /// A binding as one side sees it; the other side's name masked.
@@ -190,7 +191,9 @@ async fn set_order(
 /// One mutual-aid payment.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PaymentResponse {
-    pub setl_id: String,
+    /// The settlement it paid part of, or (`period`) the resident contribution year it paid.
+    pub setl_id: Option<String>,
+    pub period: Option<String>,
     #[schema(value_type = String)]
     pub amount: Money,
     pub paid_at: DateTime<Utc>,
@@ -240,7 +243,13 @@ async fn payments(
 }
 
 fn payment(row: PaymentRow) -> PaymentResponse {
-    PaymentResponse { setl_id: row.setl_id, amount: row.amount, paid_at: row.paid_at, returned_at: row.returned_at }
+    PaymentResponse {
+        setl_id: row.setl_id,
+        period: row.period,
+        amount: row.amount,
+        paid_at: row.paid_at,
+        returned_at: row.returned_at,
+    }
 }
 
 /// A person's live family bindings (hall).
@@ -359,4 +368,37 @@ async fn confirm_at_hall(
     let person_no = parse_person_no(&person_no)?;
     let row = Families::new(&state.core).confirm(&caller, binding_id, Some((&person_no, body.proof_kind))).await?;
     Ok(Json(shaped(row, &person_no)))
+}
+
+/// A resident contribution year to pay.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContributionBody {
+    /// The year (`YYYY`) the relative owes.
+    #[schema(example = "2027")]
+    pub period: String,
+}
+
+/// Pay a bound resident (390) relative's yearly contribution from the session person's account
+/// (the holder); needs `Idempotency-Key`. The year is paid and arrived at once.
+#[utoipa::path(
+    post, path = "/v1/me/family-members/{binding_id}/contribution-payments", tag = "me", security(("bearer" = ["family:write"])),
+    params(("binding_id" = Uuid, Path, description = "Binding id"), ("Idempotency-Key" = String, Header, description = "Unique per request")),
+    request_body = ContributionBody,
+    responses(
+        (status = 201, description = "Paid", body = PaymentResponse),
+        (status = 404, description = "`family.not_found` (also when the session person is the relative)"),
+        (status = 409, description = "`family.not_active`, `family.not_a_resident`, `contribution.already_paid`, `account.insufficient_balance`"),
+        (status = 422, description = "`contribution.period_format`, `contribution.period_not_due`"),
+    )
+)]
+async fn pay_contribution(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(binding_id): Path<Uuid>,
+    Idempotent { request, body }: Idempotent<ContributionBody>,
+) -> Result<Replayable<PaymentResponse>, Error> {
+    let outcome =
+        Families::new(&state.core).pay_contribution(&caller, binding_id, body.period.trim(), &request).await?;
+    Ok(Replayable(StatusCode::CREATED, outcome.map(payment)))
 }

@@ -171,7 +171,9 @@ pub struct PaymentRow {
     pub binding_id: Uuid,
     pub holder_person_no: PersonNo,
     pub relative_person_no: PersonNo,
-    pub setl_id: String,
+    /// The settlement it paid part of, or the resident contribution year it paid.
+    pub setl_id: Option<String>,
+    pub period: Option<String>,
     pub amount: Money,
     pub paid_at: DateTime<Utc>,
     /// When a reversal gave it back, and where to (`account`, or `outside` for a holder who had
@@ -201,6 +203,28 @@ pub async fn insert_payment(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Records a resident contribution year paid for the relative.
+pub async fn insert_period_payment(
+    conn: &mut PgConnection,
+    binding: &BindingRow,
+    period: &str,
+    amount: Money,
+    now: DateTime<Utc>,
+) -> sqlx::Result<PaymentRow> {
+    sqlx::query_as(
+        "INSERT INTO family_payments (binding_id, holder_person_no, relative_person_no, period, amount, paid_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING *",
+    )
+    .bind(binding.binding_id)
+    .bind(&binding.holder_person_no)
+    .bind(&binding.relative_person_no)
+    .bind(period)
+    .bind(amount)
+    .bind(now)
+    .fetch_one(conn)
+    .await
 }
 
 /// The payments of a settlement not returned yet, locked for their return.

@@ -23,6 +23,7 @@ pub fn channel(channel: Option<PaymentChannel>) -> &'static str {
         Some(PaymentChannel::BankWithholding) => "银行代扣",
         Some(PaymentChannel::TaxBureau) => "河南税务",
         Some(PaymentChannel::Counter) => "窗口",
+        Some(PaymentChannel::FamilyAccount) => "家庭共济",
         None => "",
     }
 }

@@ -72,6 +72,7 @@ const MATRIX: &[Row] = &[
     ("GET", "/v1/me/family-members", "p:wechat p:yushiban p:provincial p:national p:zhenghaoban p:terminal"),
     ("POST", "/v1/me/family-members", "p:yushiban p:national"),
     ("PUT", "/v1/me/family-members/order", "p:yushiban p:national"),
+    ("POST", "/v1/me/family-members/{binding_id}/contribution-payments", "p:yushiban p:national"),
     ("POST", "/v1/me/family-members/{binding_id}/confirmation", "p:yushiban p:national"),
     ("DELETE", "/v1/me/family-members/{binding_id}", "p:yushiban p:national"),
     (

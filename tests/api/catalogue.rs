@@ -43,6 +43,8 @@ const CODES: &[&str] = &[
     "family.order",
     "family.relative_no",
     "family.reason_text",
+    "family.not_active",
+    "family.not_a_resident",
     // The electronic voucher.
     "e_voucher.already_activated",
     "e_voucher.not_activated",

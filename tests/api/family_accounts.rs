@@ -262,3 +262,59 @@ async fn a_reversal_goes_through_when_a_paying_holder_has_transferred_out_since(
     assert_eq!(returned_to.as_deref(), Some("outside"));
     app.assert_ledger_reconciles().await;
 }
+
+#[tokio::test]
+async fn the_holders_account_pays_a_resident_relatives_year_once_and_only_for_a_resident() {
+    let mut settings = medcard::platform::config::Settings::defaults();
+    settings.contributions.resident_yearly_amount = medcard::domain::Money::parse("100.00").unwrap();
+    let app = TestApp::spawn_with(settings).await;
+    let clerk = app.staff_token(Role::Clerk).await;
+    let holder = member(&app, &clerk, true).await;
+    let body = json!({
+        "id_number": crate::helpers::ids::fresh_id_number(), "name": "陈小雨", "phone": "13912340001",
+        "insurance_type": "390", "region_code": "410105"
+    });
+    let resident = app.post("/v1/persons", &clerk, body).await.body["person_no"].as_str().unwrap().to_owned();
+    let bind = json!({ "relative_person_no": resident, "relationship": "child", "proof_kind": "household_register" });
+    let id = app.post(&format!("/v1/persons/{}/family-members", holder.holder.person_no), &clerk, bind).await.body
+        ["binding_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let uri = format!("/v1/me/family-members/{id}/contribution-payments");
+
+    let paid = app.post_idempotent(&uri, &holder.session, "fc-1", json!({ "period": "2026" })).await;
+
+    assert_eq!(
+        (paid.status, &paid.body["amount"], &paid.body["period"]),
+        (StatusCode::CREATED, &json!("100.00"), &json!("2026")),
+        "{}",
+        paid.text
+    );
+    assert_eq!(app.balance(&clerk, &holder.holder.person_no).await, "20.00");
+    let year = app.get(&format!("/v1/persons/{resident}/contributions"), &clerk).await;
+    assert_eq!(
+        (&year.body["items"][0]["state"], &year.body["items"][0]["paid_channel"]),
+        (&json!("arrived"), &json!("family_account")),
+        "{}",
+        year.text
+    );
+    let replay = app.post_idempotent(&uri, &holder.session, "fc-1", json!({ "period": "2026" })).await;
+    assert_eq!(replay.status, StatusCode::CREATED);
+    app.post_idempotent(&uri, &holder.session, "fc-2", json!({ "period": "2026" }))
+        .await
+        .assert_problem(StatusCode::CONFLICT, "contribution.already_paid");
+    assert_eq!(app.balance(&clerk, &holder.holder.person_no).await, "20.00");
+
+    let employee = member(&app, &clerk, false).await;
+    let other = bound(&app, &holder, &employee).await;
+    app.post_idempotent(
+        &format!("/v1/me/family-members/{other}/contribution-payments"),
+        &holder.session,
+        "fc-3",
+        json!({ "period": "2026" }),
+    )
+    .await
+    .assert_problem(StatusCode::CONFLICT, "family.not_a_resident");
+    app.assert_ledger_reconciles().await;
+}

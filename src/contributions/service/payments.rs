@@ -8,7 +8,7 @@ use sqlx::PgConnection;
 
 use crate::contributions::store::contributions::{self as contributions, ContributionRow};
 use crate::contributions::store::payments as store;
-use crate::contributions::{ContributionState, Payment, PaymentChannel, PaymentState};
+use crate::contributions::{ArrivalKind, ContributionState, Payment, PaymentChannel, PaymentState};
 use crate::domain::{InsuranceType, Money, Month, PaymentId, PersonNo};
 use crate::params;
 use crate::persons;
@@ -43,6 +43,59 @@ impl Contributions<'_> {
             Ok((tx, recorded))
         })
         .await
+    }
+
+    /// What `person_no` owes for `period` and has not paid yet (the period locked until the
+    /// caller's transaction ends); 422 / 409 as for a payment when nothing is owed.
+    pub async fn outstanding(&self, conn: &mut PgConnection, person_no: &PersonNo, period: &str) -> Result<Money> {
+        let person = persons::get(conn, person_no).await?;
+        let periods = [period.to_owned()];
+        check_period_format(person.insurance_type, &periods)?;
+        let owed = contributions::lock_periods(conn, person_no, &periods).await?;
+        let probe = PaymentRequest {
+            person_no: person_no.clone(),
+            periods: periods.to_vec(),
+            amount: owed.iter().map(|o| o.amount_due).sum(),
+            paid_at: self.clock.now(),
+            channel: PaymentChannel::FamilyAccount,
+            reference: String::new(),
+        };
+        check_covers_exactly(&probe, &owed)?;
+        Ok(probe.amount)
+    }
+
+    /// A period paid from a family holder's account inside the caller's transaction: recorded
+    /// and arrived at once (the money is already here).
+    pub async fn pay_from_family_account(
+        &self,
+        conn: &mut PgConnection,
+        caller: &Caller,
+        (person_no, period, amount): (&PersonNo, &str, Money),
+        reference: String,
+    ) -> Result<Payment> {
+        let now = self.clock.now();
+        let request = PaymentRequest {
+            person_no: person_no.clone(),
+            periods: vec![period.to_owned()],
+            amount,
+            paid_at: now,
+            channel: PaymentChannel::FamilyAccount,
+            reference,
+        };
+        let payment = self.record_payment(conn, caller, request).await?;
+        let arrival = crate::contributions::store::payments::Arrival {
+            at: now,
+            kind: ArrivalKind::Automatic,
+            receipt_no: None,
+            actor: caller.actor(),
+        };
+        self.arrive_payments(conn, &[payment.payment_id], &arrival).await?;
+        Ok(Payment {
+            state: PaymentState::Arrived,
+            arrived_at: Some(now),
+            arrival_kind: Some(ArrivalKind::Automatic),
+            ..payment
+        })
     }
 
     /// The payment's effect: the periods marked paid, the payment row, its audit row.

@@ -101,6 +101,7 @@ const OPERATIONS: &[(Method, &str, &[Scope])] = &[
     (Method::POST, "/v1/me/family-members/{binding_id}/confirmation", &[FamilyWrite]),
     (Method::DELETE, "/v1/me/family-members/{binding_id}", &[FamilyWrite]),
     (Method::GET, "/v1/me/family-members/{binding_id}/payments", &[SelfRead]),
+    (Method::POST, "/v1/me/family-members/{binding_id}/contribution-payments", &[FamilyWrite]),
     (Method::GET, "/v1/persons/{person_no}/family-members", &[PersonsRead]),
     (Method::POST, "/v1/persons/{person_no}/family-members", &[FamilyWrite]),
     (Method::DELETE, "/v1/persons/{person_no}/family-members/{binding_id}", &[FamilyWrite]),

@@ -482,6 +482,12 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("family.relative_no", "家庭成员的人员编号应为 16 位数字", "A person number has 16 digits"),
     ("family.reason_text", "请填写 1 至 500 字的解绑原因", "Give a reason of 1 to 500 characters"),
+    ("family.not_active", "只有已确认的家庭共济绑定可以支付", "Only an active binding pays"),
+    (
+        "family.not_a_resident",
+        "家庭共济只能为城乡居民医保（390）的家庭成员缴费",
+        "A holder's account pays a resident relative's contribution only",
+    ),
     ("e_voucher.already_activated", "电子医保凭证已激活", "The electronic voucher is already activated"),
     (
         "e_voucher.not_activated",
