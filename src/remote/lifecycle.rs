@@ -44,6 +44,7 @@ impl RemoteFilings<'_> {
             FilingState::Filed => {
                 let now = self.clock.now();
                 let row = store::make_effective(&mut tx, filing_no, now).await?;
+                super::settlements_store::cover_with(&mut tx, filing_no).await?;
                 store::fulfil_sync(&mut tx, filing_no, now).await?;
                 let subject = Subject { kind: "remote_filing", id: filing_no };
                 self.audit(&mut tx, caller.actor(), "remote_filing.effective", Some(subject), json!({})).await?;

@@ -60,6 +60,7 @@ impl RemoteFilings<'_> {
             false => store::replace_national(&mut tx, &row).await?.ok_or_else(|| not_national(&pushed.filing_no))?,
         };
         store::fulfil_sync(&mut tx, &pushed.filing_no, now).await?;
+        super::settlements_store::cover_with(&mut tx, &stored.filing_no).await?;
         let subject = Subject { kind: "remote_filing", id: &stored.filing_no };
         let action = if created { "remote_filing.received" } else { "remote_filing.changed" };
         self.audit(&mut tx, caller.actor(), action, Some(subject), json!({ "state": stored.state })).await?;

@@ -175,3 +175,22 @@ pub async fn list_for_person(
     .fetch_all(conn)
     .await
 }
+
+/// Marks covered the person's uncovered rows that `filing_no` covers (settled in its region's
+/// city within its dates, before it ended): a filing that arrives after its settlements (the
+/// national platform's sync lags) still covers them. Returns how many.
+pub async fn cover_with(conn: &mut PgConnection, filing_no: &str) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE remote_settlements r SET filing_covered = true, filing_no = f.filing_no
+           FROM remote_filings f
+          WHERE f.filing_no = $1 AND f.state <> 'filed' AND r.person_no = f.person_no AND NOT r.filing_covered
+            AND left(r.treating_region, 4) = left(f.target_region, 4)
+            AND (f.ended_at IS NULL OR f.ended_at > r.setl_time)
+            AND (r.setl_time AT TIME ZONE 'Asia/Shanghai')::date >= f.begin_date
+            AND (r.setl_time AT TIME ZONE 'Asia/Shanghai')::date <= coalesce(f.end_date, 'infinity'::date)",
+    )
+    .bind(filing_no)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -242,3 +242,29 @@ async fn a_row_under_an_effective_filing_is_covered_and_the_person_can_no_longer
         app.post(&format!("/v1/remote-filings/{filing_no}/revocation"), &clerk, json!({ "reason": "本人申请" })).await;
     assert_eq!(by_hall.body["state"], "revoked", "{}", by_hall.text);
 }
+
+#[tokio::test]
+async fn a_national_filing_delivered_after_its_settlement_still_covers_it() {
+    let app = TestApp::spawn().await;
+    let (holder, platform) = employee_and_platform(&app).await;
+    let clerk = app.staff_token(Role::Clerk).await;
+    let delivered = deliver(&app, &platform, "late-1", vec![row(&app, "SN-0011", &holder.person_no, "0.00")]).await;
+    assert_eq!(delivered.body["results"][0]["filing_covered"], false, "{}", delivered.text);
+
+    let begin = app.core.clock.today() - Duration::days(10);
+    let filing = json!({
+        "id_number": holder.id_number, "kind": "temporary_travel", "target_region": "110100", "begin_date": begin,
+        "contact_phone": "13900001234", "address": "北京市东城区", "filed_at": (app.core.clock.now() - Duration::days(10)).to_rfc3339()
+    });
+    let pushed =
+        app.send(axum::http::Method::PUT, "/v1/remote-filings/GJ1101002026000042", Some(&platform), Some(filing)).await;
+    assert_eq!(pushed.status, StatusCode::CREATED, "{}", pushed.text);
+
+    let now_covered = app.get("/v1/remote-settlements/SN-0011", &clerk).await;
+    assert_eq!(
+        (&now_covered.body["filing_covered"], &now_covered.body["filing_no"]),
+        (&json!(true), &json!("GJ1101002026000042")),
+        "{}",
+        now_covered.text
+    );
+}
