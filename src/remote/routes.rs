@@ -20,7 +20,7 @@ use crate::platform::caller::{Caller, OwnView};
 use crate::platform::error::{Error, Result};
 use crate::platform::http::AppState;
 use crate::platform::http::extract::{Json, Path, Query};
-use crate::platform::http::paging::{Limit, time_id_cursor};
+use crate::platform::http::paging::{Limit, check_days, hall_days, time_id_cursor};
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -445,9 +445,7 @@ async fn person_filings(
     Query(query): Query<FilingQuery>,
 ) -> Result<Json<FilingPage>, Error> {
     let person_no = parse_person_no(&person_no)?;
-    // The hall sees the whole history; PostgreSQL dates start long after NaiveDate::MIN.
-    let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).expect("a valid date");
-    page(&state, &caller, &person_no, (query.from.unwrap_or(earliest).max(earliest), query.to), &query).await
+    page(&state, &caller, &person_no, hall_days(query.from, query.to), &query).await
 }
 
 async fn page(
@@ -458,10 +456,7 @@ async fn page(
     query: &FilingQuery,
 ) -> Result<Json<FilingPage>> {
     let limit = Limit::parse(query.limit)?;
-    let latest = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
-    if days.1.is_some_and(|to| to > latest || to < days.0) {
-        return Err(Error::Malformed { code: "request.bad_query", detail: "to is before from or out of range".into() });
-    }
+    check_days(days)?;
     let after = query.cursor.as_deref().map(time_id_cursor).transpose()?;
     let rows = RemoteFilings::new(&state.core).filings_of(person_no, days, after, limit.fetch()).await?;
     let (rows, next_cursor) = limit.page(rows, |r| format!("{}|{}", r.filed_at.to_rfc3339(), r.filing_no));

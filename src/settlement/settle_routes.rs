@@ -17,7 +17,7 @@ use crate::platform::caller::{Caller, OwnView};
 use crate::platform::error::{Error, Result};
 use crate::platform::http::AppState;
 use crate::platform::http::extract::{Idempotent, Json, Path, Query, Replayable};
-use crate::platform::http::paging::{Limit, time_id_cursor};
+use crate::platform::http::paging::{Limit, check_days, hall_days, time_id_cursor};
 use crate::remote::RemoteSettlementView;
 
 /// The routes of this module.
@@ -276,9 +276,7 @@ async fn person_consumptions(
     Query(query): Query<ConsumptionQuery>,
 ) -> Result<Json<ConsumptionPage>, Error> {
     let person_no = parse_person_no(&person_no)?;
-    // The hall sees the whole history; PostgreSQL dates start long after NaiveDate::MIN.
-    let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).expect("a valid date");
-    page(&state, &person_no, (query.from.unwrap_or(earliest).max(earliest), query.to), &query).await
+    page(&state, &person_no, hall_days(query.from, query.to), &query).await
 }
 
 async fn page(
@@ -288,10 +286,7 @@ async fn page(
     query: &ConsumptionQuery,
 ) -> Result<Json<ConsumptionPage>> {
     let limit = Limit::parse(query.limit)?;
-    let latest = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
-    if days.1.is_some_and(|to| to > latest || to < days.0) {
-        return Err(Error::Malformed { code: "request.bad_query", detail: "to is before from or out of range".into() });
-    }
+    check_days(days)?;
     let after = query.cursor.as_deref().map(time_id_cursor).transpose()?;
     let rows = Settlements::new(&state.core).consumptions(person_no, days, after, limit.fetch()).await?;
     let (rows, next_cursor) = limit.page(rows, |r| {

@@ -53,3 +53,22 @@ pub fn time_id_cursor(raw: &str) -> Result<(chrono::DateTime<chrono::Utc>, Strin
     let at = chrono::DateTime::parse_from_rfc3339(at).map_err(|_| bad())?.with_timezone(&chrono::Utc);
     Ok((at, id.to_owned()))
 }
+
+/// The hall's day range: from `from` (the whole history when absent: PostgreSQL dates start long
+/// after `NaiveDate::MIN`) to `to`.
+pub fn hall_days(
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) -> (chrono::NaiveDate, Option<chrono::NaiveDate>) {
+    let earliest = chrono::NaiveDate::from_ymd_opt(1900, 1, 1).expect("a valid date");
+    (from.unwrap_or(earliest).max(earliest), to)
+}
+
+/// Refuses a day range whose `to` is before its `from` or beyond what PostgreSQL stores.
+pub fn check_days(days: (chrono::NaiveDate, Option<chrono::NaiveDate>)) -> Result<(), Error> {
+    let latest = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
+    if days.1.is_some_and(|to| to > latest || to < days.0) {
+        return Err(Error::Malformed { code: "request.bad_query", detail: "to is before from or out of range".into() });
+    }
+    Ok(())
+}
