@@ -104,6 +104,7 @@ pub async fn pay(
             payment_id: None,
             reason: Some(format!("家庭共济：为 {} 支付结算 {setl_id}", binding.relative_person_no.as_str())),
             approver: None,
+            value_at: None,
         };
         writer::post(conn, movement, actor, now).await?;
         store::insert_payment(conn, binding, setl_id, *amount, now).await?;
@@ -139,6 +140,7 @@ pub async fn give_back(conn: &mut PgConnection, (actor, now): (&Actor, DateTime<
             payment_id: None,
             reason: Some(format!("冲正 {setl_id}：退回家庭共济支付")),
             approver: None,
+            value_at: None,
         };
         writer::post(conn, movement, actor, now).await?;
         store::mark_returned(conn, payment.id, "account", now).await?;

@@ -52,6 +52,7 @@ impl Families<'_> {
                 payment_id: None,
                 reason: Some(format!("家庭共济：为 {} 缴纳 {period} 年度居民医保", relative.person_no.as_str())),
                 approver: None,
+                value_at: None,
             };
             let now = self.clock.now();
             writer::post(&mut tx, movement, caller.actor(), now).await?;

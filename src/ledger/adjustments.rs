@@ -119,6 +119,7 @@ impl Ledger<'_> {
             payment_id: None,
             reason: Some(format!("{} (requested by {}, adjustment {id})", row.reason, row.requested_by)),
             approver: Some(approver.username.clone()),
+            value_at: None,
         };
         let entry = writer::post(conn, movement, caller.actor(), now).await?;
         if !store::decide(conn, id, AdjustmentState::Approved, approver.as_decider(), now, Some(entry.id)).await? {

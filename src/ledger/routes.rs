@@ -76,7 +76,11 @@ pub struct EntryView {
     pub actor_id: String,
     pub channel: String,
     pub request_id: Option<String>,
+    /// When the entry was recorded; entries are numbered, and balances run, in this order.
     pub occurred_at: chrono::DateTime<chrono::Utc>,
+    /// When the money moved at its source: the same as `occurred_at`, except for a remote
+    /// settlement, which is paid elsewhere (`setl_time`) and recorded when it arrives, days later.
+    pub value_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl From<EntryRow> for EntryView {
@@ -95,6 +99,7 @@ impl From<EntryRow> for EntryView {
             channel: r.channel,
             request_id: r.request_id,
             occurred_at: r.occurred_at,
+            value_at: r.value_at.unwrap_or(r.occurred_at),
         }
     }
 }

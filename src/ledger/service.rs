@@ -120,6 +120,7 @@ impl Ledger<'_> {
             payment_id: None,
             reason: Some(reason.to_owned()),
             approver: None,
+            value_at: None,
         };
         writer::post(conn, movement, actor, self.clock.now()).await.map(|_| ())
     }

@@ -32,6 +32,7 @@ pub struct EntryRow {
     pub channel: String,
     pub request_id: Option<String>,
     pub occurred_at: DateTime<Utc>,
+    pub value_at: Option<DateTime<Utc>>,
 }
 
 /// Finds an account.

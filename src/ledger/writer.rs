@@ -29,6 +29,9 @@ pub struct Movement {
     pub payment_id: Option<PaymentId>,
     pub reason: Option<String>,
     pub approver: Option<String>,
+    /// When the money moved at its source, if earlier than its recording (a remote settlement's
+    /// `setl_time`); the entry still takes its place in recording order.
+    pub value_at: Option<DateTime<Utc>>,
 }
 
 /// Opens an empty account (idempotent).
@@ -73,6 +76,7 @@ pub async fn post_batch(
         .bind(&columns.payment_ids)
         .bind(&columns.reasons)
         .bind(&columns.approvers)
+        .bind(&columns.value_ats)
         .bind_actor(actor)
         .bind(at)
         .fetch_all(conn)
@@ -118,6 +122,7 @@ struct Columns {
     payment_ids: Vec<Option<Uuid>>,
     reasons: Vec<Option<String>>,
     approvers: Vec<Option<String>>,
+    value_ats: Vec<Option<DateTime<Utc>>>,
 }
 
 impl Columns {
@@ -130,11 +135,12 @@ impl Columns {
             payment_ids: movements.iter().map(|m| m.payment_id.map(|id| id.0)).collect(),
             reasons: movements.iter().map(|m| m.reason.clone()).collect(),
             approvers: movements.iter().map(|m| m.approver.clone()).collect(),
+            value_ats: movements.iter().map(|m| m.value_at).collect(),
         }
     }
 }
 
-/// The statement: `$1..$7` the movements, `$8..$12` the actor, `$13` the time. A person's
+/// The statement: `$1..$8` the movements, `$9..$13` the actor, `$14` the time. A person's
 /// balance moves once by the sum of their movements, and only if the running balance stays
 /// non-negative at every one of them (re-checked on the locked row); each entry's
 /// `balance_after` is that running balance. If some person's balance did not move, the final
@@ -143,17 +149,18 @@ static STATEMENT: LazyLock<String> = LazyLock::new(statement);
 
 fn statement() -> String {
     let audit_source = format!(
-        "(SELECT $13::timestamptz AS occurred_at, {}, 'account.entry'::text AS action,
+        "(SELECT $14::timestamptz AS occurred_at, {}, 'account.entry'::text AS action,
                  'person'::text AS subject_kind, person_no AS subject_id,
                  jsonb_build_object('kind', kind, 'entry_id', id, 'period', period, 'amount', amount,
                                     'balance_after', balance_after) AS details
             FROM entries) AS entry_audit",
-        actor_columns(8)
+        actor_columns(9)
     );
     format!(
         "WITH input AS (
-             SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::uuid[], $6::text[], $7::text[])
-                    WITH ORDINALITY AS i (person_no, kind, amount, period, payment_id, reason, approver, seq)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::uuid[], $6::text[], $7::text[],
+                           $8::timestamptz[])
+                    WITH ORDINALITY AS i (person_no, kind, amount, period, payment_id, reason, approver, value_at, seq)
          ), running AS (
              SELECT person_no, sum(amount) OVER (PARTITION BY person_no ORDER BY seq) AS so_far FROM input
          ), totals AS (
@@ -161,16 +168,18 @@ fn statement() -> String {
                FROM (SELECT person_no, sum(amount) AS total FROM input GROUP BY person_no) i
                JOIN (SELECT person_no, min(so_far) AS lowest FROM running GROUP BY person_no) r USING (person_no)
          ), moved AS (
-             UPDATE accounts a SET balance = a.balance + t.total, last_entry_at = $13
+             UPDATE accounts a SET balance = a.balance + t.total, last_entry_at = $14
                FROM totals t WHERE a.person_no = t.person_no AND a.balance + t.lowest >= 0
              RETURNING a.person_no, a.balance
          ), entries AS (
              INSERT INTO account_entries (person_no, kind, amount, balance_after, period, payment_id, reason,
-                                          approver, actor_kind, actor_id, channel, request_id, occurred_at)
+                                          approver, actor_kind, actor_id, channel, request_id, occurred_at,
+                                          value_at)
              SELECT i.person_no, i.kind, i.amount,
                     m.balance - coalesce(sum(i.amount) OVER (PARTITION BY i.person_no ORDER BY i.seq
                                           ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0),
-                    i.period, i.payment_id, i.reason, i.approver, $8, $9, $11, $12, $13
+                    i.period, i.payment_id, i.reason, i.approver, $9, $10, $12, $13, $14,
+                    CASE WHEN i.value_at < $14 THEN i.value_at END
                FROM input i JOIN moved m ON m.person_no = i.person_no
               ORDER BY i.person_no, i.seq
              RETURNING *

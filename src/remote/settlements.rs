@@ -140,8 +140,8 @@ impl RemoteSettlements<'_> {
         })
     }
 
-    /// The account part of a row, through the ledger's one writer (recorded now; the row keeps
-    /// when it was settled).
+    /// The account part of a row, through the ledger's one writer: recorded now, valued at
+    /// when it was settled.
     pub(super) async fn debit(&self, conn: &mut PgConnection, caller: &Caller, row: &RemoteRow) -> Result<()> {
         let settled = row.setl_time.with_timezone(&china_offset()).format("%Y-%m-%d %H:%M");
         let movement = Movement {
@@ -152,6 +152,7 @@ impl RemoteSettlements<'_> {
             payment_id: None,
             reason: Some(format!("异地结算 {} 于 {}（{settled}）", row.setl_sn, row.fixmedins_name)),
             approver: None,
+            value_at: Some(row.setl_time),
         };
         writer::post(conn, movement, caller.actor(), self.clock.now()).await.map(drop)
     }

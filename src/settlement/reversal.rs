@@ -51,6 +51,7 @@ impl Settlements<'_> {
                     payment_id: None,
                     reason: Some(format!("冲正 {}", original.setl_id)),
                     approver: None,
+                    value_at: None,
                 };
                 writer::post(&mut tx, movement, caller.actor(), self.clock.now()).await?;
             }

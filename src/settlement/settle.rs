@@ -117,6 +117,7 @@ impl Settlements<'_> {
                 payment_id: None,
                 reason: Some(format!("结算 {} 于 {}", row.setl_id, row.institution_code)),
                 approver: None,
+                value_at: None,
             };
             writer::post(conn, movement, caller.actor(), self.clock.now()).await?;
         }

@@ -16,6 +16,7 @@ fn movement(person_no: &str, fen: i64) -> Movement {
         payment_id: None,
         reason: Some("test".into()),
         approver: None,
+        value_at: None,
     }
 }
 

@@ -68,7 +68,13 @@ async fn a_delivered_row_pays_from_the_account_and_shows_beside_local_ones_with_
     let recorded: chrono::DateTime<Utc> = item["recorded_at"].as_str().unwrap().parse().unwrap();
     assert_eq!((recorded - settled).num_days(), 4);
     let entries = app.get(&format!("/v1/persons/{}/account/entries", holder.person_no), &clerk).await;
-    assert_eq!(entries.body["items"][0]["kind"], "remote_settlement", "{}", entries.text);
+    let entry = &entries.body["items"][0];
+    assert_eq!(entry["kind"], "remote_settlement", "{}", entries.text);
+    let valued: chrono::DateTime<Utc> = entry["value_at"].as_str().unwrap().parse().unwrap();
+    let entered: chrono::DateTime<Utc> = entry["occurred_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!((valued, entered), (settled, recorded), "dated setl_time, recorded on arrival");
+    let allocation = &entries.body["items"][1];
+    assert_eq!(allocation["value_at"], allocation["occurred_at"], "local entries are valued when recorded");
     app.assert_ledger_reconciles().await;
 }
 

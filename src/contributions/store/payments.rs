@@ -109,6 +109,7 @@ pub async fn allocations_due(conn: &mut PgConnection, ids: &[PaymentId]) -> sqlx
         payment_id: Some(payment_id),
         reason: Some("contribution arrived".to_owned()),
         approver: None,
+        value_at: None,
     };
     Ok(rows.into_iter().map(movement).collect())
 }
