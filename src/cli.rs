@@ -60,6 +60,16 @@ enum Command {
         #[command(subcommand)]
         command: LedgerCommand,
     },
+    /// Load a realistic, deterministic demo data set (persons, cards, three years of
+    /// contributions, consumption, filings, family bindings) into a database that has none.
+    Seed {
+        /// How many insured persons.
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=20_000_000))]
+        persons: u64,
+        /// The data set: the same seed gives the same persons.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Background jobs.
     Jobs {
         #[command(subcommand)]
@@ -204,6 +214,9 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             with_core(settings, |core| create_institution(core, new)).await
         }
         Command::Ledger { command: LedgerCommand::Check } => with_core(settings, check_ledger).await,
+        Command::Seed { persons, seed } => {
+            with_core(settings, |core| seed_data_set(core, crate::seed::SeedOptions { persons, seed })).await
+        }
         Command::Jobs { command: JobsCommand::Run } => with_core(settings, run_jobs).await,
         Command::Sms { command: SmsCommand::Outbox { phone, limit } } => {
             with_core(settings, |core| print_outbox(core, phone, limit)).await
@@ -280,6 +293,23 @@ async fn check_ledger(core: Core) -> Result<()> {
         );
     }
     Err(Error::Internal(anyhow::anyhow!("{} account(s) do not reconcile", check.mismatched.len())))
+}
+
+/// `seed`: loads the data set, printing progress to stderr and its report as JSON (with the
+/// ledger check of the whole database).
+async fn seed_data_set(core: Core, options: crate::seed::SeedOptions) -> Result<()> {
+    let mut progress = |line: String| eprintln!("{line}");
+    let report = crate::seed::seed(&core, options, &mut progress).await?;
+    let check = Ledger::new(&core).check_ledger().await?;
+    let mut summary = serde_json::to_value(&report).map_err(anyhow::Error::from)?;
+    summary["ledger_check"] =
+        json!({ "accounts": check.accounts, "entries": check.entries, "mismatched": check.mismatched.len() });
+    print_json(&summary);
+    if check.mismatched.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Internal(anyhow::anyhow!("the ledger does not reconcile; see `medcard ledger check`")))
+    }
 }
 
 /// `jobs run`: every job once, printing the rows each changed.

@@ -33,6 +33,7 @@ pub mod persons;
 pub mod platform;
 pub mod registries;
 pub mod remote;
+pub mod seed;
 pub mod sessions;
 pub mod settlement;
 pub mod sms;

@@ -67,3 +67,12 @@ pub async fn insert(conn: &mut PgConnection, t: &NewCardTransition<'_>) -> sqlx:
 pub async fn list(conn: &mut PgConnection, card_no: &CardNo) -> sqlx::Result<Vec<CardTransitionRow>> {
     sqlx::query_as("SELECT * FROM card_transitions WHERE card_no = $1 ORDER BY id").bind(card_no).fetch_all(conn).await
 }
+
+/// Bulk-loads card transitions, each card's in the order they happened (the demo data set): one row per line, fields in the order
+/// `card_no, person_no, from_state, to_state, reason_code, reason, actor_kind, actor_id, client_id, channel, request_id, details, occurred_at`.
+pub async fn import_card_transitions(
+    conn: &mut PgConnection,
+    rows: crate::platform::copy::CopyRows,
+) -> sqlx::Result<u64> {
+    crate::platform::copy::copy_in(conn, "card_transitions (card_no, person_no, from_state, to_state, reason_code, reason, actor_kind, actor_id, client_id, channel, request_id, details, occurred_at)", rows).await
+}

@@ -10,9 +10,11 @@ mod routes;
 mod service;
 mod store;
 
+pub use history::import_card_transitions;
 pub use lifecycle::{CardAction, CardState, card_transitions, next_card_state};
 pub use routes::parse_card_no;
 pub use service::{Activation, AgentInfo, LossKind, PasswordCheck, PresentedIdentity, ReplacementReason, holds_card};
+pub use store::import_cards;
 
 crate::service! {
     /// The card operations.

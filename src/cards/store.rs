@@ -190,3 +190,9 @@ pub async fn lock_lapsing(conn: &mut PgConnection, today: NaiveDate) -> sqlx::Re
     .fetch_all(conn)
     .await
 }
+
+/// Bulk-loads cards (the demo data set): one row per line, fields in the order
+/// `card_no, person_no, bank_code, generation, issued_on, expires_on, state, frozen_from, replacement_for, replaced_by, fulfilment, expected_ready_on, activated_at, usable_from, activation_channel, activation_branch, password_hash, temporary_loss_until, created_at, state_changed_at`.
+pub async fn import_cards(conn: &mut PgConnection, rows: crate::platform::copy::CopyRows) -> sqlx::Result<u64> {
+    crate::platform::copy::copy_in(conn, "cards (card_no, person_no, bank_code, generation, issued_on, expires_on, state, frozen_from, replacement_for, replaced_by, fulfilment, expected_ready_on, activated_at, usable_from, activation_channel, activation_branch, password_hash, temporary_loss_until, created_at, state_changed_at)", rows).await
+}

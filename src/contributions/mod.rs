@@ -10,8 +10,10 @@ mod types;
 
 pub use service::PaymentRequest;
 pub use service::arrival::ArrivalOutcome;
-pub use store::contributions::ContributionRow;
+pub use store::contributions::import_contributions;
+pub use store::contributions::{ContributionRow, MonthParts, Rates};
 pub use store::payments::Arrival;
+pub use store::payments::import_payments;
 pub use types::{ArrivalKind, ContributionState, Payment, PaymentChannel, PaymentState};
 
 crate::service! {

@@ -51,13 +51,7 @@ pub(crate) fn system_change<'a>(
 impl Contributions<'_> {
     /// The configured rates.
     pub(crate) fn rates(&self) -> Rates {
-        let c = &self.settings.contributions;
-        Rates {
-            employer_bp: c.employer_rate_bp,
-            personal_bp: c.personal_rate_bp,
-            employer_to_account_bp: c.employer_to_account_bp,
-            personal_to_account_bp: c.personal_to_account_bp,
-        }
+        Rates::of(&self.settings.contributions)
     }
 
     /// Refuses a base outside the announced floor and ceiling.
@@ -99,12 +93,8 @@ impl Contributions<'_> {
         let (period, base, employer, personal, allocation) = match person.insurance_type {
             InsuranceType::Employee => {
                 let base = person.contribution_base?;
-                let rates = self.rates();
-                let employer = base.share(rates.employer_bp);
-                let personal = base.share(rates.personal_bp);
-                let allocation =
-                    employer.share(rates.employer_to_account_bp) + personal.share(rates.personal_to_account_bp);
-                (Month::of(today).to_string(), Some(base), employer, personal, allocation)
+                let parts = self.rates().month(base);
+                (Month::of(today).to_string(), Some(base), parts.employer, parts.personal, parts.allocation)
             }
             InsuranceType::Resident => {
                 let yearly = self.settings.contributions.resident_yearly_amount;

@@ -61,6 +61,11 @@ impl Month {
     pub fn year(self) -> i32 {
         self.year
     }
+
+    /// The month of the year, 1–12.
+    pub fn month(self) -> u32 {
+        self.month
+    }
 }
 
 impl fmt::Display for Month {

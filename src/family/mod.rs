@@ -15,6 +15,7 @@ mod types;
 pub use aid::HolderFunds;
 pub use binding::NewBinding;
 pub use routes::router;
+pub use store::import_bindings;
 pub use store::{BindingRow, PaymentRow};
 pub use types::{BindingState, FamilyRelation, MAX_RELATIVES};
 

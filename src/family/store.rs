@@ -257,3 +257,9 @@ pub async fn payments_of(conn: &mut PgConnection, binding_id: Uuid, limit: i64) 
         .fetch_all(conn)
         .await
 }
+
+/// Bulk-loads family bindings (the demo data set): one row per line, fields in the order
+/// `binding_id, holder_person_no, relative_person_no, relationship, state, priority, requested_by, requested_via, proof_kind, requested_at, confirmed_at`.
+pub async fn import_bindings(conn: &mut PgConnection, rows: crate::platform::copy::CopyRows) -> sqlx::Result<u64> {
+    crate::platform::copy::copy_in(conn, "family_bindings (binding_id, holder_person_no, relative_person_no, relationship, state, priority, requested_by, requested_via, proof_kind, requested_at, confirmed_at)", rows).await
+}

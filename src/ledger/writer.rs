@@ -193,3 +193,15 @@ fn statement() -> String {
         audit::store::insert_from(&audit_source)
     )
 }
+
+/// Bulk-loads accounts, each with its final balance (which must equal the sum of its imported entries: `medcard ledger check` verifies it) (the demo data set): one row per line, fields in the order
+/// `person_no, balance, last_entry_at, created_at`.
+pub async fn import_accounts(conn: &mut PgConnection, rows: crate::platform::copy::CopyRows) -> sqlx::Result<u64> {
+    crate::platform::copy::copy_in(conn, "accounts (person_no, balance, last_entry_at, created_at)", rows).await
+}
+
+/// Bulk-loads account entries, each person's in the order they happened (the id sequence then orders them), each with its running balance after (the demo data set): one row per line, fields in the order
+/// `person_no, kind, amount, balance_after, period, payment_id, reason, approver, actor_kind, actor_id, channel, request_id, occurred_at, value_at`.
+pub async fn import_entries(conn: &mut PgConnection, rows: crate::platform::copy::CopyRows) -> sqlx::Result<u64> {
+    crate::platform::copy::copy_in(conn, "account_entries (person_no, kind, amount, balance_after, period, payment_id, reason, approver, actor_kind, actor_id, channel, request_id, occurred_at, value_at)", rows).await
+}

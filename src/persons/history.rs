@@ -86,3 +86,12 @@ pub async fn list(conn: &mut PgConnection, person_no: &PersonNo) -> sqlx::Result
         .fetch_all(conn)
         .await
 }
+
+/// Bulk-loads person status history rows (the demo data set): one row per line, fields in the order
+/// `person_no, from_status, to_status, reason_code, reason, other_region, actor_kind, actor_id, client_id, channel, request_id, occurred_at, effective_date`.
+pub async fn import_status_history(
+    conn: &mut PgConnection,
+    rows: crate::platform::copy::CopyRows,
+) -> sqlx::Result<u64> {
+    crate::platform::copy::copy_in(conn, "person_status_history (person_no, from_status, to_status, reason_code, reason, other_region, actor_kind, actor_id, client_id, channel, request_id, occurred_at, effective_date)", rows).await
+}

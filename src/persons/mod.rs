@@ -16,6 +16,7 @@ mod store;
 
 pub use contact::ContactChange;
 pub use history::StatusEntryRow;
+pub use history::import_status_history;
 pub use routes::{EmployerBody, PersonResponse, TransitionResponse, parse_money_field, parse_person_no};
 pub use service::{
     Disclosure, Joining, PersonRecord, find_by_id_number, find_by_phone, get, lock, lock_if_enrolled, lock_in_order,
@@ -23,6 +24,7 @@ pub use service::{
 };
 pub use status::StatusRequest;
 pub use status_rules::{InsuredStatus, RegionRole, StatusChange, StatusRule, TransitionInitiator};
+pub use store::import_persons;
 pub use store::{BulkChange, PersonRow, bulk_change, set_contribution_base};
 
 crate::service! {

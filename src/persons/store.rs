@@ -218,3 +218,9 @@ pub async fn bulk_change(conn: &mut PgConnection, persons: &[PersonNo], change: 
         .await?;
     Ok(moved as u64)
 }
+
+/// Bulk-loads persons (the demo data set): one row per line, fields in the order
+/// `person_no, id_number, name, gender, birth_date, phone, insurance_type, region_code, employer_credit_code, employer_name, status, benefits_suspended_from, other_region, enrolled_at, status_changed_at, contribution_base, address`.
+pub async fn import_persons(conn: &mut PgConnection, rows: crate::platform::copy::CopyRows) -> sqlx::Result<u64> {
+    crate::platform::copy::copy_in(conn, "persons (person_no, id_number, name, gender, birth_date, phone, insurance_type, region_code, employer_credit_code, employer_name, status, benefits_suspended_from, other_region, enrolled_at, status_changed_at, contribution_base, address)", rows).await
+}

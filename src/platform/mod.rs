@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod caller;
 pub mod clock;
 pub mod config;
+pub mod copy;
 pub mod counted_secret;
 pub mod db;
 pub mod embedded_pg;

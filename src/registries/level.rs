@@ -9,6 +9,9 @@ use utoipa::ToSchema;
 pub struct InstitutionLevel(i16);
 
 impl InstitutionLevel {
+    /// 一级, the lowest level.
+    pub const FIRST: Self = Self(1);
+
     /// Parses 1, 2 or 3.
     pub fn new(level: i16) -> Option<Self> {
         (1..=3).contains(&level).then_some(Self(level))

@@ -24,6 +24,7 @@ pub use settlement_routes::RemoteSettlementView;
 pub use settlements::{DeliveredRow, RowOutcome, RowResult};
 pub use settlements_store::RemoteRow;
 pub use store::FilingRow;
+pub use store::{filing_no, import_filings};
 pub use types::{FilingKind, FilingState};
 
 crate::service! {

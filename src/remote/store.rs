@@ -39,7 +39,12 @@ pub struct FilingRow {
 /// The next local filing number: `YD410100`, the Zhengzhou date and six digits.
 pub async fn next_filing_no(conn: &mut PgConnection, today: NaiveDate) -> sqlx::Result<String> {
     let n: i64 = sqlx::query_scalar("SELECT nextval('remote_filing_numbers')").fetch_one(conn).await?;
-    Ok(format!("YD410100{}{:06}", today.format("%Y%m%d"), n % 1_000_000))
+    Ok(filing_no(today, n))
+}
+
+/// The filing number for a value of `remote_filing_numbers` drawn on `day`.
+pub fn filing_no(day: NaiveDate, n: i64) -> String {
+    format!("YD410100{}{:06}", day.format("%Y%m%d"), n % 1_000_000)
 }
 
 /// Stores a filing; false when its number is taken.
@@ -274,4 +279,10 @@ pub async fn open_sync_requests(
     .bind(after_no)
     .fetch_all(conn)
     .await
+}
+
+/// Bulk-loads remote-treatment filings (the demo data set): one row per line, fields in the order
+/// `filing_no, person_no, kind, target_region, begin_date, end_date, state, source, client_id, contact_phone, address, referral_institution, diagnosis, filed_at, effective_at, ended_at, updated_at`.
+pub async fn import_filings(conn: &mut PgConnection, rows: crate::platform::copy::CopyRows) -> sqlx::Result<u64> {
+    crate::platform::copy::copy_in(conn, "remote_filings (filing_no, person_no, kind, target_region, begin_date, end_date, state, source, client_id, contact_phone, address, referral_institution, diagnosis, filed_at, effective_at, ended_at, updated_at)", rows).await
 }

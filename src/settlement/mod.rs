@@ -20,6 +20,7 @@ pub use consumptions::Consumption;
 pub use preview::{Preview, SettlementRequest};
 pub use rules::{Accumulated, Bill, Split, SplitError, Visit, split, with_mutual_aid};
 pub use store::SettlementRow;
+pub use store::{import_accumulators, import_settlements};
 
 crate::service! {
     /// Pre-settlement (and, to come, settlement and reversal).

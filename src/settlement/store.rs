@@ -197,3 +197,20 @@ pub async fn list_for_person(
     .fetch_all(conn)
     .await
 }
+
+/// Bulk-loads settlements (the demo data set): one row per line, fields in the order
+/// `setl_id, institution_code, client_id, msgid, person_no, mdtrt_cert_type, med_type, insutype, medfee_sumamt, fulamt_ownpay_amt, inscp_scp_amt, act_pay_dedc, fund_pay_sumamt, psn_part_amt, acct_pay, acct_mulaid_pay, psn_cash_pay, balc, year, settled_at, state`.
+pub async fn import_settlements(conn: &mut PgConnection, rows: crate::platform::copy::CopyRows) -> sqlx::Result<u64> {
+    crate::platform::copy::copy_in(conn, "settlements (setl_id, institution_code, client_id, msgid, person_no, mdtrt_cert_type, med_type, insutype, medfee_sumamt, fulamt_ownpay_amt, inscp_scp_amt, act_pay_dedc, fund_pay_sumamt, psn_part_amt, acct_pay, acct_mulaid_pay, psn_cash_pay, balc, year, settled_at, state)", rows).await
+}
+
+/// Bulk-loads each person's yearly settlement totals per visit type (which must equal the sum of their imported settlements) (the demo data set): one row per line, fields in the order
+/// `person_no, year, med_type, deductible_used, fund_paid`.
+pub async fn import_accumulators(conn: &mut PgConnection, rows: crate::platform::copy::CopyRows) -> sqlx::Result<u64> {
+    crate::platform::copy::copy_in(
+        conn,
+        "settlement_accumulators (person_no, year, med_type, deductible_used, fund_paid)",
+        rows,
+    )
+    .await
+}

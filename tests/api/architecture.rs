@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 /// The contexts: the capability folders under `src/`, and the two shared ones.
-const CONTEXTS: [&str; 16] = [
+const CONTEXTS: [&str; 17] = [
     "platform",
     "domain",
     "auth",
@@ -29,6 +29,7 @@ const CONTEXTS: [&str; 16] = [
     "settlement",
     "remote",
     "family",
+    "seed",
 ];
 
 /// What the shared contexts may use: the platform only the domain, the domain nothing.

@@ -33,6 +33,8 @@ const CODES: &[&str] = &[
     "remote_settlement.note",
     // Family mutual aid.
     "family.self",
+    "seed.already_loaded",
+    "seed.in_progress",
     "family.too_many",
     "family.already_bound",
     "family.holder_without_account",

@@ -34,6 +34,35 @@ pub struct Rates {
     pub personal_to_account_bp: i64,
 }
 
+/// One month of an employee's contribution: the employer's part, the person's part, and what
+/// arrival credits to the personal account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonthParts {
+    pub employer: Money,
+    pub personal: Money,
+    pub allocation: Money,
+}
+
+impl Rates {
+    /// The configured rates.
+    pub fn of(c: &crate::platform::config::ContributionSettings) -> Self {
+        Self {
+            employer_bp: c.employer_rate_bp,
+            personal_bp: c.personal_rate_bp,
+            employer_to_account_bp: c.employer_to_account_bp,
+            personal_to_account_bp: c.personal_to_account_bp,
+        }
+    }
+
+    /// A month's parts for `base`.
+    pub fn month(self, base: Money) -> MonthParts {
+        let employer = base.share(self.employer_bp);
+        let personal = base.share(self.personal_bp);
+        let allocation = employer.share(self.employer_to_account_bp) + personal.share(self.personal_to_account_bp);
+        MonthParts { employer, personal, allocation }
+    }
+}
+
 /// Inserts a period's contribution unless it exists.
 pub async fn insert_if_missing(conn: &mut PgConnection, row: &ContributionRow) -> sqlx::Result<()> {
     sqlx::query(
@@ -199,4 +228,10 @@ pub async fn list(
     .bind(limit)
     .fetch_all(conn)
     .await
+}
+
+/// Bulk-loads contributions (the demo data set): one row per line, fields in the order
+/// `person_no, period, base, employer_part, personal_part, amount_due, allocation, state, payment_id, paid_at, paid_channel, arrived_at, arrival_kind, created_at`.
+pub async fn import_contributions(conn: &mut PgConnection, rows: crate::platform::copy::CopyRows) -> sqlx::Result<u64> {
+    crate::platform::copy::copy_in(conn, "contributions (person_no, period, base, employer_part, personal_part, amount_due, allocation, state, payment_id, paid_at, paid_channel, arrived_at, arrival_kind, created_at)", rows).await
 }

@@ -113,3 +113,9 @@ pub async fn allocations_due(conn: &mut PgConnection, ids: &[PaymentId]) -> sqlx
     };
     Ok(rows.into_iter().map(movement).collect())
 }
+
+/// Bulk-loads contribution payments (the demo data set): one row per line, fields in the order
+/// `payment_id, person_no, periods, amount, paid_at, channel, reference, client_id, state, arrived_at, arrival_kind, receipt_no, arrived_by, created_at, bank_code`.
+pub async fn import_payments(conn: &mut PgConnection, rows: crate::platform::copy::CopyRows) -> sqlx::Result<u64> {
+    crate::platform::copy::copy_in(conn, "contribution_payments (payment_id, person_no, periods, amount, paid_at, channel, reference, client_id, state, arrived_at, arrival_kind, receipt_no, arrived_by, created_at, bank_code)", rows).await
+}

@@ -460,6 +460,8 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
     ("remote_settlement.not_an_exception", "只有清算异常记录可以处理", "Only a clearing exception is resolved"),
     ("remote_settlement.note", "请填写 1 至 500 字的处理说明", "Give a note of 1 to 500 characters"),
     ("family.self", "不能绑定本人", "A holder cannot bind themselves"),
+    ("seed.already_loaded", "该数据库已载入另一套演示数据", "This database holds another demo data set"),
+    ("seed.in_progress", "另一次演示数据载入正在进行", "Another demo data load is in progress"),
     ("family.too_many", "每位参保人最多绑定 5 名家庭成员", "A holder binds at most five relatives"),
     ("family.already_bound", "二人已绑定家庭共济", "These two are bound already"),
     (
