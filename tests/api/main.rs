@@ -26,6 +26,7 @@ mod end_to_end;
 mod family_accounts;
 mod helpers;
 mod id_number_properties;
+mod instances;
 mod institutions;
 mod ledger;
 mod ledger_writer;

@@ -24,6 +24,31 @@ const STALE_AFTER_SECS: u64 = 6 * 3600;
 
 /// A pool on a brand-new, fully migrated database.
 pub async fn fresh_pool() -> PgPool {
+    let (server, name) = fresh_database().await;
+    PgPoolOptions::new()
+        .max_connections(8)
+        .connect_with(server.admin.clone().database(&name))
+        .await
+        .expect("connecting to the test database")
+}
+
+/// A URL of a brand-new, fully migrated database, for a `medcard` process to use.
+pub async fn fresh_database_url() -> String {
+    let (server, name) = fresh_database().await;
+    match std::env::var("DATABASE_URL") {
+        Ok(url) => {
+            let (base, query) = url.split_once('?').map_or((url.as_str(), None), |(b, q)| (b, Some(q)));
+            let server_part = base.rsplit_once('/').map_or(base, |(s, _)| s);
+            format!("{server_part}/{name}{}", query.map(|q| format!("?{q}")).unwrap_or_default())
+        }
+        Err(_) => {
+            let a = &server.admin;
+            format!("postgres://{}@{}:{}/{name}", a.get_username(), a.get_host(), a.get_port())
+        }
+    }
+}
+
+async fn fresh_database() -> (&'static Server, String) {
     let server = SERVER.get_or_init(start_server).await;
     let name = unique_name("medcard_t");
     let mut admin = server.admin.connect().await.expect("connecting to the test server");
@@ -32,11 +57,7 @@ pub async fn fresh_pool() -> PgPool {
         .await
         .expect("creating a test database from the template");
     admin.close().await.ok();
-    PgPoolOptions::new()
-        .max_connections(8)
-        .connect_with(server.admin.clone().database(&name))
-        .await
-        .expect("connecting to the test database")
+    (server, name)
 }
 
 async fn start_server() -> Server {

@@ -27,7 +27,7 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 use tower::ServiceExt;
 
-pub use database::fresh_pool;
+pub use database::{fresh_database_url, fresh_pool};
 
 /// A staff password that passes the length rule.
 pub const STAFF_PASSWORD: &str = "correct-horse-battery";
