@@ -105,7 +105,8 @@ pub fn app(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(server.request_timeout_secs),
         ))
-        .layer(axum::middleware::from_fn(completion::run_writes_to_completion));
+        .layer(axum::middleware::from_fn(completion::run_writes_to_completion))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::fence::fence_writes));
     router
         .merge(SwaggerUi::new("/docs").url("/openapi.json", api))
         .layer(DefaultBodyLimit::max(server.max_body_bytes))

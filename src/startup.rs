@@ -16,12 +16,13 @@ use crate::platform::clock::{SharedClock, SystemClock};
 use crate::platform::config::Settings;
 use crate::platform::db::{self, Database};
 use crate::platform::http::{AppState, metrics};
+use crate::platform::replica::ReadReplica;
 
 /// The shared state for a pool, a clock and settings.
 pub fn state(pool: sqlx::PgPool, clock: SharedClock, settings: Arc<Settings>) -> AppState {
     let calendar = Arc::new(WorkingCalendar::standard());
     let sms = Arc::new(crate::platform::sms_gateway::OutboxGateway);
-    let core = Core { pool, clock, calendar, settings, sms };
+    let core = Core { pool, clock, calendar, settings, sms, replica: None };
     let limits = Arc::new(crate::platform::http::rate_limit::SignInLimits::new(&core.settings.throttle));
     AppState { core, metrics: metrics::handle(), limits }
 }
@@ -40,7 +41,11 @@ impl Application {
         let database = Database::open(&settings.database).await?;
         db::migrate(&database.pool).await?;
         let listener = TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
-        let state = state(database.pool.clone(), Arc::new(SystemClock), Arc::new(settings));
+        let mut state = state(database.pool.clone(), Arc::new(SystemClock), Arc::new(settings));
+        state.core.replica = database
+            .read_pool
+            .clone()
+            .map(|replica| ReadReplica::watch(database.pool.clone(), replica, &state.core.settings.database));
         let core = state.core.clone();
         warn_if_calendar_is_short(&core);
         Ok(Self { listener, router: api::app(state), core, database })

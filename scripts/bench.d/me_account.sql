@@ -34,6 +34,7 @@
 SELECT t.client_id, c.kind AS client_kind, c.bank_code, c.institution_code, t.scopes, t.staff_id,
                 s.username AS staff_username, s.role AS staff_role, s.id_number IS NOT NULL AS staff_identified,
                 t.person_no, t.session_method, t.binding_id, t.last_used_at,
+                (t.read_fence_lsn - '0/0'::pg_lsn)::int8 AS read_fence,
                 (t.last_used_at IS NULL OR t.last_used_at < now() - interval '30 seconds') AS bench_touch
            FROM access_tokens t
            JOIN clients c ON c.client_id = t.client_id

@@ -4,7 +4,7 @@
 
 use axum::extract::{FromRequestParts, MatchedPath};
 use axum::http::request::Parts;
-use axum::http::{Method, header};
+use axum::http::{HeaderMap, Method, header};
 
 use super::Auth;
 use crate::platform::caller::{Caller, Principal, Scope, operations};
@@ -29,21 +29,25 @@ impl FromRequestParts<AppState> for Caller {
 
 /// The principal behind the request's bearer token.
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Principal, Error> {
-    let value = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .ok_or(Error::unauthenticated("auth.missing_token", "send Authorization: Bearer <token>"))?;
-    let token = value
+    if !parts.headers.contains_key(header::AUTHORIZATION) {
+        return Err(Error::unauthenticated("auth.missing_token", "send Authorization: Bearer <token>"));
+    }
+    let token = presented_token(&parts.headers).ok_or(Error::unauthenticated(
+        "auth.invalid_token",
+        "the bearer token is unknown, expired or revoked; get a new one",
+    ))?;
+    Auth::new(&state.core).authenticate(token).await
+}
+
+/// The bearer token of `Authorization: Bearer <token>`, if the header has that shape.
+pub(super) fn presented_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
         .to_str()
         .ok()
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or(Error::unauthenticated(
-            "auth.invalid_token",
-            "the bearer token is unknown, expired or revoked; get a new one",
-        ))?;
-    Auth::new(&state.core).authenticate(token).await
 }
 
 /// A person session reaches only the person's own view (`/v1/me...`, and the voucher activation

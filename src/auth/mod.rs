@@ -5,6 +5,7 @@
 mod assertion_keys;
 mod clients;
 mod extract;
+pub mod fence;
 pub mod password;
 mod routes;
 mod staff;

@@ -144,6 +144,7 @@ impl Auth<'_> {
             bank_code: grant.bank_code,
             institution_code: grant.institution_code,
             token_hash,
+            read_fence: grant.read_fence.and_then(|lsn| u64::try_from(lsn).ok()),
         })
     }
 

@@ -35,7 +35,7 @@ pub struct OwnCardList {
 )]
 async fn own_cards(State(state): State<AppState>, caller: Caller) -> Result<Json<OwnCardList>, Error> {
     let view = OwnView::of(&caller, &state.core)?;
-    let rows = Cards::new(&state.core).person_cards(&view.person_no).await?;
+    let rows = Cards::new(&state.core.reading(&caller)).person_cards(&view.person_no).await?;
     Ok(Json(OwnCardList { items: rows.into_iter().map(|c| shaped(&state, c)).collect(), as_of: view.as_of }))
 }
 

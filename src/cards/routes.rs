@@ -287,11 +287,11 @@ async fn issue(
 )]
 async fn list_for_person(
     State(state): State<AppState>,
-    _admitted: Caller,
+    caller: Caller,
     Path(person_no): Path<String>,
 ) -> Result<Json<CardList>, Error> {
     let person_no = parse_person_no(&person_no)?;
-    let cards = Cards::new(&state.core).person_cards(&person_no).await?;
+    let cards = Cards::new(&state.core.reading(&caller)).person_cards(&person_no).await?;
     Ok(Json(CardList { items: cards.into_iter().map(|c| shaped(&state, c)).collect() }))
 }
 
@@ -316,7 +316,7 @@ async fn get_card(
     caller: Caller,
     Path(card_no): Path<String>,
 ) -> Result<Json<CardResponse>, Error> {
-    let card = Cards::new(&state.core).card(&caller, &parse_card_no(&card_no)?).await?;
+    let card = Cards::new(&state.core.reading(&caller)).card(&caller, &parse_card_no(&card_no)?).await?;
     Ok(card_json(&state, card))
 }
 

@@ -70,7 +70,7 @@ async fn own_contributions(
     let from = view.from_month(month(query.from.as_ref())?)?.to_string();
     let to = month(query.to.as_ref())?.map(|m| m.to_string());
     let cursor = month(query.cursor.as_ref())?.map(|m| m.to_string());
-    let rows = Contributions::new(&state.core)
+    let rows = Contributions::new(&state.core.reading(&caller))
         .contributions(&view.person_no, (Some(&from), to.as_deref()), cursor.as_deref(), limit.fetch())
         .await?;
     let (rows, next_cursor) = limit.page(rows, |r| r.period.clone());

@@ -184,7 +184,7 @@ pub struct BaseBody {
 )]
 async fn list(
     State(state): State<AppState>,
-    _admitted: Caller,
+    caller: Caller,
     Path(person_no): Path<String>,
     Query(query): Query<ContributionQuery>,
 ) -> Result<Json<ContributionPage>, Error> {
@@ -199,7 +199,7 @@ async fn list(
         }
     }
     let range = (query.from.as_deref(), query.to.as_deref());
-    let rows = Contributions::new(&state.core)
+    let rows = Contributions::new(&state.core.reading(&caller))
         .contributions(&person_no, range, query.cursor.as_deref(), limit.fetch())
         .await?;
     let (rows, next_cursor) = limit.page(rows, |r| r.period.clone());

@@ -102,7 +102,7 @@ async fn activate(
 )]
 async fn own_voucher(State(state): State<AppState>, caller: Caller) -> Result<Json<VoucherResponse>, Error> {
     let person_no = caller.person_session()?.person_no.clone();
-    let row = EVouchers::new(&state.core).voucher_of(&person_no).await?;
+    let row = EVouchers::new(&state.core.reading(&caller)).voucher_of(&person_no).await?;
     Ok(Json(shaped(&state, &person_no, row)))
 }
 

@@ -79,7 +79,7 @@ fn session_person(caller: &Caller) -> Result<PersonNo> {
 )]
 async fn own_bindings(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<BindingResponse>>, Error> {
     let me = session_person(&caller)?;
-    let rows = Families::new(&state.core).bindings_of(&me).await?;
+    let rows = Families::new(&state.core.reading(&caller)).bindings_of(&me).await?;
     Ok(Json(rows.into_iter().map(|r| shaped(r, &me)).collect()))
 }
 
@@ -228,7 +228,8 @@ async fn payments(
     caller: Caller,
     Path(binding_id): Path<Uuid>,
 ) -> Result<Json<PaymentsResponse>, Error> {
-    let families = Families::new(&state.core);
+    let core = state.core.reading(&caller);
+    let families = Families::new(&core);
     let (binding, rows) = families.payments(&caller, binding_id).await?;
     let (holder_name, relative_name) = families.names_of(&binding).await?;
     let items = rows.into_iter().map(payment).collect();

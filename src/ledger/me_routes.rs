@@ -47,7 +47,7 @@ pub struct OwnEntryPage {
 )]
 async fn own_account(State(state): State<AppState>, caller: Caller) -> Result<Json<OwnAccount>, Error> {
     let view = OwnView::of(&caller, &state.core)?;
-    let account = Ledger::new(&state.core).account(&view.person_no).await?.into();
+    let account = Ledger::new(&state.core.reading(&caller)).account(&view.person_no).await?.into();
     Ok(Json(OwnAccount { account, as_of: view.as_of }))
 }
 
@@ -73,7 +73,7 @@ async fn own_entries(
     let before_id = id_cursor(query.cursor.as_deref())?;
     let filter =
         EntryFilter { person_no: &view.person_no, from: Some(from), to: query.to, before_id, limit: limit.fetch() };
-    let rows = Ledger::new(&state.core).account_entries(&filter).await?;
+    let rows = Ledger::new(&state.core.reading(&caller)).account_entries(&filter).await?;
     let (rows, next_cursor) = limit.page(rows, |r| r.id.to_string());
     Ok(Json(OwnEntryPage { items: rows.into_iter().map(Into::into).collect(), next_cursor, as_of: view.as_of }))
 }

@@ -190,10 +190,10 @@ pub struct DecisionBody {}
 )]
 async fn account(
     State(state): State<AppState>,
-    _admitted: Caller,
+    caller: Caller,
     Path(person_no): Path<String>,
 ) -> Result<Json<AccountView>, Error> {
-    Ok(Json(Ledger::new(&state.core).account(&parse_person_no(&person_no)?).await?.into()))
+    Ok(Json(Ledger::new(&state.core.reading(&caller)).account(&parse_person_no(&person_no)?).await?.into()))
 }
 
 /// The account's entries, newest first.
@@ -208,7 +208,7 @@ async fn account(
 )]
 async fn entries(
     State(state): State<AppState>,
-    _admitted: Caller,
+    caller: Caller,
     Path(person_no): Path<String>,
     Query(query): Query<EntryQuery>,
 ) -> Result<Json<EntryPage>, Error> {
@@ -216,7 +216,7 @@ async fn entries(
     let limit = Limit::parse(query.limit)?;
     let before_id = id_cursor(query.cursor.as_deref())?;
     let filter = EntryFilter { person_no: &person_no, from: query.from, to: query.to, before_id, limit: limit.fetch() };
-    let rows = Ledger::new(&state.core).account_entries(&filter).await?;
+    let rows = Ledger::new(&state.core.reading(&caller)).account_entries(&filter).await?;
     let (rows, next_cursor) = limit.page(rows, |r| r.id.to_string());
     Ok(Json(EntryPage { items: rows.into_iter().map(Into::into).collect(), next_cursor }))
 }

@@ -40,7 +40,7 @@ pub struct MeResponse {
 )]
 async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<MeResponse>, Error> {
     let view = OwnView::of(&caller, &state.core)?;
-    let row = Persons::new(&state.core).own_record(&view.person_no).await?;
+    let row = Persons::new(&state.core.reading(&caller)).own_record(&view.person_no).await?;
     let address = row.address.clone();
     let person = PersonRecord { row, disclosure: Disclosure::Masked }.into();
     Ok(Json(MeResponse { person, address, as_of: view.as_of }))

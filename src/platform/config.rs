@@ -52,6 +52,13 @@ pub struct ServerSettings {
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
     pub url: Option<SecretString>,
+    /// A streaming replica for person and institution GETs (`DATABASE_READ_URL`); unset: all on
+    /// the primary.
+    pub read_url: Option<SecretString>,
+    /// How often the replica's replayed WAL position is read, and how far (bytes of WAL) it may
+    /// trail the primary before reads go back to the primary.
+    pub read_poll_ms: u64,
+    pub read_max_lag_bytes: u64,
     pub max_connections: u32,
     pub acquire_timeout_secs: u64,
     pub embedded_dir: PathBuf,
@@ -216,6 +223,7 @@ impl Settings {
         figment
             .merge(medcard_env())
             .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database.url".into()))
+            .merge(Env::raw().only(&["DATABASE_READ_URL"]).map(|_| "database.read_url".into()))
             .extract::<Self>()
             .map_err(Box::new)?
             .validated()
@@ -225,7 +233,7 @@ impl Settings {
     /// Refuses values that parse but make no sense, naming the key.
     fn validated(self) -> Result<Self, String> {
         let c = &self.contributions;
-        let checks: [(bool, &str); 12] = [
+        let checks: [(bool, &str); 13] = [
             (
                 self.settlement.is_complete(),
                 "settlement: every insurance type (310, 390) needs annual_fund_cap and rules for med_type 11, 14, 21 \
@@ -244,6 +252,7 @@ impl Settings {
             ),
             (self.cards.password_max_failures >= 1, "cards.password_max_failures must be at least 1"),
             (self.jobs.interval_secs >= 1, "jobs.interval_secs must be at least 1"),
+            ((1..=60_000).contains(&self.database.read_poll_ms), "database.read_poll_ms must be 1 to 60000"),
             ((10..=600).contains(&self.vouchers.code_ttl_secs), "vouchers.code_ttl_secs must be 10 to 600"),
             (self.vouchers.pin_max_failures >= 1, "vouchers.pin_max_failures must be at least 1"),
             (

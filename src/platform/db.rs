@@ -18,26 +18,35 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 /// The database name used inside the private cluster.
 pub const EMBEDDED_DATABASE: &str = "medcard";
 
-/// An open database: the pool, and the private cluster when one was started for it.
+/// An open database: the pool, the read replica's pool when `database.read_url` names one, and
+/// the private cluster when one was started for it.
 #[derive(Debug)]
 pub struct Database {
     pub pool: PgPool,
+    pub read_pool: Option<PgPool>,
     cluster: Option<Cluster>,
 }
 
 impl Database {
     /// Connects to `database.url`, or starts (or reuses) the private cluster when it is unset.
     pub async fn open(settings: &DatabaseSettings) -> anyhow::Result<Self> {
+        let read_pool = match &settings.read_url {
+            Some(url) => {
+                let options = PgConnectOptions::from_str(url.expose_secret()).context("parsing DATABASE_READ_URL")?;
+                Some(pool(options, settings))
+            }
+            None => None,
+        };
         match &settings.url {
             Some(url) => {
                 let options = PgConnectOptions::from_str(url.expose_secret()).context("parsing DATABASE_URL")?;
-                Ok(Self { pool: pool(options, settings), cluster: None })
+                Ok(Self { pool: pool(options, settings), read_pool, cluster: None })
             }
             None => {
                 let cluster = Cluster::start(&settings.embedded_dir, Durability::Durable).await?;
                 cluster.ensure_database(EMBEDDED_DATABASE).await?;
                 let pool = pool(cluster.connect_options(EMBEDDED_DATABASE), settings);
-                Ok(Self { pool, cluster: Some(cluster) })
+                Ok(Self { pool, read_pool, cluster: Some(cluster) })
             }
         }
     }
@@ -45,6 +54,9 @@ impl Database {
     /// Closes the pool and stops a cluster this process started.
     pub async fn close(self) {
         self.pool.close().await;
+        if let Some(read_pool) = self.read_pool {
+            read_pool.close().await;
+        }
         if let Some(cluster) = self.cluster {
             cluster.stop().await;
         }

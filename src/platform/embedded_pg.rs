@@ -71,6 +71,34 @@ impl Cluster {
         Ok(cluster)
     }
 
+    /// Starts a hot standby of this cluster in `dir`, streaming from it: a base backup
+    /// (`pg_basebackup -R`) started throwaway, as tests of the read replica need.
+    pub async fn start_standby(&self, dir: &Path) -> anyhow::Result<Self> {
+        let bin_dir = locate_binaries()?;
+        let owner = ClusterOwner::detect()?;
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let dir = dir.canonicalize()?;
+        owner.take_ownership(&dir)?;
+        let output = tokio::process::Command::from(owner.command(&bin_dir.join("pg_basebackup")))
+            .arg("-D")
+            .arg(dir.join("data"))
+            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", SUPERUSER])
+            .args(["-R", "-X", "stream", "-c", "fast", "--no-sync"])
+            .stdin(Stdio::null())
+            .output()
+            .await
+            .context("running pg_basebackup")?;
+        if !output.status.success() {
+            bail!("pg_basebackup failed: {}", String::from_utf8_lossy(&output.stderr).trim());
+        }
+        let port = free_port()?;
+        let watchdog = spawn_watchdog(&bin_dir, &dir, port, Durability::Throwaway, &owner)?;
+        let standby = Self { port, watchdog: Some(watchdog) };
+        wait_until_ready(port, &dir).await?;
+        tracing::info!(port, dir = %dir.display(), "started a standby of the private PostgreSQL");
+        Ok(standby)
+    }
+
     /// Connection options for `database` on this cluster.
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {
         options(self.port).database(database)

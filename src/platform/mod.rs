@@ -18,6 +18,7 @@ pub mod error;
 pub mod http;
 pub mod idempotency;
 pub mod job_runs;
+pub mod replica;
 pub mod sms_gateway;
 pub mod telemetry;
 
@@ -39,6 +40,23 @@ pub struct Core {
     pub settings: Arc<Settings>,
     /// Where SMS codes go out (the outbox table unless another gateway is plugged in).
     pub sms: Arc<dyn sms_gateway::SmsGateway>,
+    /// The streaming replica person and institution GETs may read on (`DATABASE_READ_URL`).
+    pub replica: Option<Arc<replica::ReadReplica>>,
+}
+
+impl Core {
+    /// The core a GET by `principal` reads with: on the replica when it has replayed the
+    /// principal's last write, else this one (the primary). Only for reads: nothing done with
+    /// the returned core may write.
+    pub fn reading(&self, principal: &caller::Principal) -> Core {
+        let on_replica = self.replica.as_ref().filter(|replica| replica.serves(principal.read_fence));
+        metrics::counter!("database_reads_total", "on" => if on_replica.is_some() { "replica" } else { "primary" })
+            .increment(1);
+        match on_replica {
+            Some(replica) => Core { pool: replica.pool().clone(), ..self.clone() },
+            None => self.clone(),
+        }
+    }
 }
 
 /// Declares a capability's service: a borrow of the [`Core`] whose methods are the

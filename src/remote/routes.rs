@@ -458,7 +458,8 @@ async fn page(
     let limit = Limit::parse(query.limit)?;
     check_days(days)?;
     let after = query.cursor.as_deref().map(time_id_cursor).transpose()?;
-    let rows = RemoteFilings::new(&state.core).filings_of(person_no, days, after, limit.fetch()).await?;
+    let rows =
+        RemoteFilings::new(&state.core.reading(caller)).filings_of(person_no, days, after, limit.fetch()).await?;
     let (rows, next_cursor) = limit.page(rows, |r| format!("{}|{}", r.filed_at.to_rfc3339(), r.filing_no));
     let items = rows.into_iter().map(|r| shaped(caller, r)).collect();
     Ok(Json(FilingPage { items, next_cursor, as_of: state.core.clock.now() }))

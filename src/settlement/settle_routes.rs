@@ -134,7 +134,7 @@ async fn get_settlement(
     caller: Caller,
     Path(setl_id): Path<String>,
 ) -> Result<Json<SettlementView>, Error> {
-    Ok(Json(Settlements::new(&state.core).settlement(&caller, &setl_id).await?.into()))
+    Ok(Json(Settlements::new(&state.core.reading(&caller)).settlement(&caller, &setl_id).await?.into()))
 }
 
 /// A reversal; `msgid` is the institution's message id of the reversal itself.
@@ -257,7 +257,7 @@ async fn own_consumptions(
 ) -> Result<Json<ConsumptionPage>, Error> {
     let view = OwnView::of(&caller, &state.core)?;
     let from = view.from_day(query.from)?;
-    page(&state, &view.person_no, (from, query.to), &query).await
+    page(&state, &caller, &view.person_no, (from, query.to), &query).await
 }
 
 /// A person's consumption (hall).
@@ -271,16 +271,17 @@ async fn own_consumptions(
 )]
 async fn person_consumptions(
     State(state): State<AppState>,
-    _admitted: Caller,
+    caller: Caller,
     Path(person_no): Path<String>,
     Query(query): Query<ConsumptionQuery>,
 ) -> Result<Json<ConsumptionPage>, Error> {
     let person_no = parse_person_no(&person_no)?;
-    page(&state, &person_no, hall_days(query.from, query.to), &query).await
+    page(&state, &caller, &person_no, hall_days(query.from, query.to), &query).await
 }
 
 async fn page(
     state: &AppState,
+    caller: &Caller,
     person_no: &PersonNo,
     days: (NaiveDate, Option<NaiveDate>),
     query: &ConsumptionQuery,
@@ -288,7 +289,8 @@ async fn page(
     let limit = Limit::parse(query.limit)?;
     check_days(days)?;
     let after = query.cursor.as_deref().map(time_id_cursor).transpose()?;
-    let rows = Settlements::new(&state.core).consumptions(person_no, days, after, limit.fetch()).await?;
+    let rows =
+        Settlements::new(&state.core.reading(caller)).consumptions(person_no, days, after, limit.fetch()).await?;
     let (rows, next_cursor) = limit.page(rows, |r| {
         let (at, id) = r.key();
         format!("{}|{id}", at.to_rfc3339())

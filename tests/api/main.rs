@@ -37,6 +37,7 @@ mod problems;
 mod rate_limits;
 mod remote_filings;
 mod remote_settlements;
+mod replicas;
 mod seed;
 mod settlement_previews;
 mod settlement_properties;

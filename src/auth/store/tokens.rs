@@ -41,6 +41,8 @@ pub struct TokenGrant {
     pub session_method: Option<String>,
     pub binding_id: Option<BindingId>,
     pub last_used_at: Option<DateTime<Utc>>,
+    /// The primary's WAL position after the token's last write (see [`fence`]).
+    pub read_fence: Option<i64>,
 }
 
 /// Stores a token.
@@ -76,7 +78,8 @@ pub async fn find_live(
     sqlx::query_as(
         "SELECT t.client_id, c.kind AS client_kind, c.bank_code, c.institution_code, t.scopes, t.staff_id,
                 s.username AS staff_username, s.role AS staff_role, s.id_number IS NOT NULL AS staff_identified,
-                t.person_no, t.session_method, t.binding_id, t.last_used_at
+                t.person_no, t.session_method, t.binding_id, t.last_used_at,
+                (t.read_fence_lsn - '0/0'::pg_lsn)::int8 AS read_fence
            FROM access_tokens t
            JOIN clients c ON c.client_id = t.client_id
            LEFT JOIN staff_users s ON s.staff_id = t.staff_id
@@ -90,6 +93,16 @@ pub async fn find_live(
     .bind(now)
     .fetch_optional(conn)
     .await
+}
+
+/// Moves the read fence of these tokens to the primary's WAL position now: called after a write
+/// has committed, so a replica that has replayed past the fence holds the write.
+pub async fn fence(conn: &mut PgConnection, token_hashes: &[Vec<u8>]) -> sqlx::Result<()> {
+    sqlx::query("UPDATE access_tokens SET read_fence_lsn = pg_current_wal_lsn() WHERE token_hash = ANY($1)")
+        .bind(token_hashes)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Revokes a token; returns whether a live one was revoked.

@@ -42,6 +42,9 @@ pub struct Principal {
     pub institution_code: Option<String>,
     /// SHA-256 of the presented token, so the session can be revoked.
     pub token_hash: Vec<u8>,
+    /// The primary's WAL position after this token's last write: its reads go to a replica only
+    /// once the replica has replayed that far (read-your-writes).
+    pub read_fence: Option<u64>,
 }
 
 impl Principal {

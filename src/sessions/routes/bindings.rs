@@ -1,6 +1,7 @@
 //! `POST /v1/bindings`, the person's own bindings under `/v1/me/bindings`, and the hall's view
 //! of a person's bindings.
 
+use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
@@ -11,6 +12,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::sessions::SessionResponse;
+use crate::auth::fence::FenceIssued;
 use crate::cards::parse_card_no;
 use crate::domain::BindingId;
 use crate::persons::fields::{parse_id_number, parse_name, parse_phone};
@@ -105,7 +107,7 @@ async fn bind(
     State(state): State<AppState>,
     caller: Caller,
     Json(body): Json<BindingBody>,
-) -> Result<(StatusCode, Json<BoundResponse>), Error> {
+) -> Result<(StatusCode, Extension<FenceIssued>, Json<BoundResponse>), Error> {
     let today = state.core.clock.today();
     let request = BindingRequest {
         id_number: parse_id_number(&body.id_number, "id_number", today)?,
@@ -117,7 +119,8 @@ async fn bind(
     };
     let bound = Sessions::new(&state.core).bind(&caller, &request).await?;
     let status = if bound.created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(BoundResponse { binding: bound.binding.into(), session: bound.session.into() })))
+    let fence = FenceIssued::token(&bound.session.token);
+    Ok((status, fence, Json(BoundResponse { binding: bound.binding.into(), session: bound.session.into() })))
 }
 
 /// A person's bindings, newest first.
@@ -136,7 +139,7 @@ pub struct BindingList {
 )]
 async fn own_bindings(State(state): State<AppState>, caller: Caller) -> Result<Json<BindingList>, Error> {
     let view = OwnView::of(&caller, &state.core)?;
-    let rows = Sessions::new(&state.core).bindings_of(&view.person_no).await?;
+    let rows = Sessions::new(&state.core.reading(&caller)).bindings_of(&view.person_no).await?;
     // Another channel's reference of its user (e.g. a WeChat openid) is that channel's business.
     let shown = |b: BindingRow| {
         let own = b.client_id == caller.client_id;

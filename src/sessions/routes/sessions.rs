@@ -1,6 +1,7 @@
 //! `POST /v1/sessions` (open a person session), `DELETE /v1/sessions/current` (end it) and
 //! `PUT /v1/me/password` (the provincial platform's account password).
 
+use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use secrecy::SecretString;
@@ -10,6 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::Auth;
+use crate::auth::fence::FenceIssued;
 use crate::cards::parse_card_no;
 use crate::persons::fields::{parse_id_number, parse_phone};
 use crate::platform::caller::Caller;
@@ -107,10 +109,10 @@ async fn open(
     State(state): State<AppState>,
     caller: Caller,
     Json(body): Json<SessionRequest>,
-) -> Result<(StatusCode, Json<SessionResponse>), Error> {
+) -> Result<(StatusCode, Extension<FenceIssued>, Json<SessionResponse>), Error> {
     let credentials = credentials(body, state.core.clock.today())?;
     let session = Sessions::new(&state.core).sign_in(&caller, credentials).await?;
-    Ok((StatusCode::CREATED, Json(session.into())))
+    Ok((StatusCode::CREATED, FenceIssued::token(&session.token), Json(session.into())))
 }
 
 /// Parses the request into credentials.

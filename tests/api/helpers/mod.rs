@@ -7,6 +7,7 @@ mod database;
 pub mod ids;
 pub mod money;
 pub mod persons_side;
+pub mod replica;
 
 use std::sync::Arc;
 
@@ -21,6 +22,7 @@ use medcard::platform::Core;
 use medcard::platform::caller::{Actor, ClientKind, Role};
 use medcard::platform::clock::SettableClock;
 use medcard::platform::config::Settings;
+use medcard::platform::replica::ReadReplica;
 use medcard::registries::{NewInstitution, Registries};
 use secrecy::SecretString;
 use serde_json::{Value, json};
@@ -86,9 +88,15 @@ impl TestApp {
 
     /// A fresh application with `settings`, its clock standing at 2026-11-20 10:00 (UTC+8).
     pub async fn spawn_with(settings: Settings) -> Self {
-        let pool = fresh_pool().await;
+        Self::assemble(fresh_pool().await, settings, None)
+    }
+
+    /// The application on `pool` (migrated), reading on `replica` when given, its clock standing
+    /// at 2026-11-20 10:00 (UTC+8).
+    pub fn assemble(pool: PgPool, settings: Settings, replica: Option<Arc<ReadReplica>>) -> Self {
         let clock = SettableClock::new(Utc.with_ymd_and_hms(2026, 11, 20, 2, 0, 0).unwrap());
-        let state = medcard::startup::state(pool.clone(), Arc::new(clock.clone()), Arc::new(settings));
+        let mut state = medcard::startup::state(pool.clone(), Arc::new(clock.clone()), Arc::new(settings));
+        state.core.replica = replica;
         let core = state.core.clone();
         Self { router: medcard::api::app(state), pool, clock, core }
     }
