@@ -166,6 +166,13 @@ impl Auth<'_> {
         Ok(Some(PersonSession { person_no: person_no.clone(), method: method.clone(), binding_id: grant.binding_id }))
     }
 
+    /// Fences these tokens at the primary's current WAL position, after a write made with them
+    /// (or one that issued them) has committed: their reads wait for a replica to hold it.
+    pub async fn fence_reads(&self, token_hashes: &[Vec<u8>]) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(tokens::fence(&mut conn, token_hashes).await?)
+    }
+
     /// Revokes the client token presented; a staff session is not ended this way.
     pub async fn revoke_client_token(&self, principal: &Principal) -> Result<()> {
         if principal.staff.is_some() || principal.person.is_some() {

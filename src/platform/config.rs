@@ -55,9 +55,9 @@ pub struct DatabaseSettings {
     /// A streaming replica for person and institution GETs (`DATABASE_READ_URL`); unset: all on
     /// the primary.
     pub read_url: Option<SecretString>,
-    /// How often the replica's replayed WAL position is read, and how far (bytes of WAL) it may
-    /// trail the primary before reads go back to the primary.
+    /// How often the replica's replayed WAL position is read (1 to 60000 ms).
     pub read_poll_ms: u64,
+    /// How far (bytes of WAL) the replica may trail the primary before reads go back to it.
     pub read_max_lag_bytes: u64,
     pub max_connections: u32,
     pub acquire_timeout_secs: u64,

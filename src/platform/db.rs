@@ -23,6 +23,7 @@ pub const EMBEDDED_DATABASE: &str = "medcard";
 #[derive(Debug)]
 pub struct Database {
     pub pool: PgPool,
+    /// The pool on the read replica (`DATABASE_READ_URL`), when there is one.
     pub read_pool: Option<PgPool>,
     cluster: Option<Cluster>,
 }

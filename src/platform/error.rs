@@ -121,16 +121,23 @@ impl Error {
 }
 
 impl From<sqlx::Error> for Error {
-    /// An exhausted pool or a lost database is overload, not a fault of the request: 503.
+    /// An exhausted pool or a lost database is overload, not a fault of the request: 503. So is
+    /// a statement the server cancelled to be retried (a deadlock, or a replica's conflict with
+    /// recovery, SQLSTATE 40P01 and 40001).
     fn from(err: sqlx::Error) -> Self {
-        match err {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => Self::unavailable(
+        let retryable = match &err {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+            sqlx::Error::Database(db) => matches!(db.code().as_deref(), Some("40001" | "40P01")),
+            _ => false,
+        };
+        if retryable {
+            return Self::unavailable(
                 "service.unavailable",
                 format!("the database is out of reach or busy ({err}); retry shortly"),
                 1,
-            ),
-            other => Self::Internal(anyhow::Error::new(other)),
+            );
         }
+        Self::Internal(anyhow::Error::new(err))
     }
 }
 

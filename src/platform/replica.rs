@@ -17,6 +17,9 @@ use tokio::time::MissedTickBehavior;
 
 use crate::platform::config::DatabaseSettings;
 
+/// Longest wait for the positions: a standby that does not answer within it serves no reads.
+const POLL_TIMEOUT: Duration = Duration::from_secs(1);
+
 /// The standby's pool and its last known replayed WAL position.
 #[derive(Debug)]
 pub struct ReadReplica {
@@ -30,7 +33,7 @@ impl ReadReplica {
     pub fn watch(primary: PgPool, pool: PgPool, settings: &DatabaseSettings) -> Arc<Self> {
         let replica = Arc::new(Self { pool, replayed: AtomicU64::new(0) });
         let watched = Arc::downgrade(&replica);
-        let every = Duration::from_millis(settings.read_poll_ms.max(1));
+        let every = Duration::from_millis(settings.read_poll_ms);
         let max_lag = settings.read_max_lag_bytes;
         tokio::spawn(async move {
             let mut ticker = tokio::time::interval(every);
@@ -65,13 +68,14 @@ impl ReadReplica {
             let current = current_position(primary).await?;
             Ok::<_, sqlx::Error>((replayed, current))
         };
-        match positions.await {
+        match tokio::time::timeout(POLL_TIMEOUT, positions).await.unwrap_or(Err(sqlx::Error::PoolTimedOut)) {
             Ok((replayed, current)) => {
                 let lag = current.saturating_sub(replayed);
                 metrics::gauge!("database_replica_lag_bytes").set(lag as f64);
                 if lag > max_lag { 0 } else { replayed }
             }
             Err(error) => {
+                metrics::gauge!("database_replica_lag_bytes").set(f64::NAN);
                 tracing::warn!(%error, "the read replica cannot be reached: reading on the primary");
                 0
             }

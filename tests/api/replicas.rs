@@ -44,6 +44,9 @@ async fn a_caller_reads_its_own_write_while_the_replica_lags_and_others_read_the
 
     assert_eq!(card_state(app, "/v1/me/cards", &session).await, "temporarily_lost", "the holder reads their write");
     assert_eq!(card_state(app, &hall_view, &clerk).await, "active", "the clerk, who did not write, reads the replica");
+    app.wait_for_resend();
+    let by_sms = app.sms_session(&wechat, &app.phone_of(&holder).await).await;
+    assert_eq!(card_state(app, "/v1/me/cards", &by_sms).await, "temporarily_lost", "a session opened since reads it");
 
     replicated.resume_replay().await;
     replicated.caught_up().await;
@@ -74,10 +77,12 @@ async fn every_get_served_by_the_replica_answers_there_without_writing() {
         "/v1/me/family-members/00000000-0000-4000-8000-000000000000/payments",
     ]
     .map(str::to_owned);
-    let hall = ["/account", "/account/entries", "/contributions", "/cards", "/consumptions"]
+    let hall = ["/account", "/account/entries", "/contributions", "/cards", "/consumptions", "/remote-filings"]
         .map(|tail| format!("{person}{tail}"))
         .into_iter()
         .chain([format!("/v1/cards/{card_no}"), "/v1/settlements/S0000000000000000000".to_owned()]);
+
+    let before = reads_on_replica(app).await;
 
     let answers: Vec<(String, StatusCode)> = get_each(app, own.iter().map(|uri| (uri.clone(), session.clone())))
         .await
@@ -86,9 +91,24 @@ async fn every_get_served_by_the_replica_answers_there_without_writing() {
         .collect();
 
     assert!(replicated.replica.serves(None), "the standby was serving throughout");
-    for (uri, status) in answers {
-        assert!(status == StatusCode::OK || status == StatusCode::NOT_FOUND, "{uri} answered {status} on the replica");
+    for (uri, status) in &answers {
+        assert!(
+            *status == StatusCode::OK || *status == StatusCode::NOT_FOUND,
+            "{uri} answered {status} on the replica"
+        );
     }
+    // The counter is the process's: other tests may add to it, never take from it.
+    assert!(reads_on_replica(app).await - before >= answers.len() as f64, "every GET was read on the replica");
+}
+
+/// `database_reads_total{on="replica"}` from `/metrics`.
+async fn reads_on_replica(app: &TestApp) -> f64 {
+    let metrics = app.send(axum::http::Method::GET, "/metrics", None, None).await;
+    metrics
+        .text
+        .lines()
+        .find_map(|line| line.strip_prefix("database_reads_total{on=\"replica\"} "))
+        .map_or(0.0, |value| value.trim().parse().unwrap_or(0.0))
 }
 
 /// GETs each `(uri, token)` in turn, keeping the status.

@@ -95,10 +95,12 @@ pub async fn find_live(
     .await
 }
 
-/// Moves the read fence of these tokens to the primary's WAL position now: called after a write
-/// has committed, so a replica that has replayed past the fence holds the write.
+/// Moves the read fence of these tokens to the primary's WAL insert position now: called after a
+/// write has committed, so a replica that has replayed past the fence holds the write. The insert
+/// position, not the write position: with `synchronous_commit = off` a commit record may not be
+/// written yet when the commit returns, but it is always inserted.
 pub async fn fence(conn: &mut PgConnection, token_hashes: &[Vec<u8>]) -> sqlx::Result<()> {
-    sqlx::query("UPDATE access_tokens SET read_fence_lsn = pg_current_wal_lsn() WHERE token_hash = ANY($1)")
+    sqlx::query("UPDATE access_tokens SET read_fence_lsn = pg_current_wal_insert_lsn() WHERE token_hash = ANY($1)")
         .bind(token_hashes)
         .execute(conn)
         .await?;

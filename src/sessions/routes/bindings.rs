@@ -119,7 +119,7 @@ async fn bind(
     };
     let bound = Sessions::new(&state.core).bind(&caller, &request).await?;
     let status = if bound.created { StatusCode::CREATED } else { StatusCode::OK };
-    let fence = FenceIssued::token(&bound.session.token);
+    let fence = FenceIssued::part_for(&bound.session.token);
     Ok((status, fence, Json(BoundResponse { binding: bound.binding.into(), session: bound.session.into() })))
 }
 

@@ -112,7 +112,7 @@ async fn open(
 ) -> Result<(StatusCode, Extension<FenceIssued>, Json<SessionResponse>), Error> {
     let credentials = credentials(body, state.core.clock.today())?;
     let session = Sessions::new(&state.core).sign_in(&caller, credentials).await?;
-    Ok((StatusCode::CREATED, FenceIssued::token(&session.token), Json(session.into())))
+    Ok((StatusCode::CREATED, FenceIssued::part_for(&session.token), Json(session.into())))
 }
 
 /// Parses the request into credentials.
