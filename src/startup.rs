@@ -62,6 +62,7 @@ impl Application {
         let (stop_jobs, stop_signal) = tokio::sync::watch::channel(false);
         let interval = Duration::from_secs(self.core.settings.jobs.interval_secs.max(1));
         let jobs = tokio::spawn(jobs::run_until_stopped(self.core.clone(), interval, stop_signal));
+        tokio::spawn(metrics::upkeep_forever());
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
         tracing::info!("shutting down");

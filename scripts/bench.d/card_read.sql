@@ -1,7 +1,7 @@
 -- POST /v1/card-reads by an institution client token, body
 -- {"mdtrt_cert_type":"03","mdtrt_cert_no":CARD,"card_password":PW}, the password right and the
 -- card active, WITHOUT the argon2 comparison (app CPU, ~19 MiB and 2 passes per check, done off
--- the database between statements 6 and 7 while no connection is held). scripts/bench runs the
+-- the database between statements 5 and 6 while no connection is held). scripts/bench runs the
 -- no-password read (card_read_nopw.sql) instead, so argon2 does not dominate.
 --
 -- Run with -M prepared (as scripts/bench does); see me_account.sql for why.
@@ -10,37 +10,36 @@
 --   checkout 1 (auth/tokens.rs:119, the Caller extractor):
 --     1. find_live                 src/auth/store/tokens.rs:76 (auth/tokens.rs:121); no touch
 --     -- release ping (sqlx-core pool/connection.rs:314: Sync -> ReadyForQuery)
---   checkout 2 (cards/service/holder.rs:26, presented_card from settlement/card_read.rs:38):
---     2. SELECT * FROM cards       src/cards/store.rs:68
---     -- release ping
---   checkout 3 (holder.rs:26 again, from Certificate::resolve, settlement/certificate.rs:74):
---     3. SELECT * FROM cards       src/cards/store.rs:68 (same statement, same card)
+--   checkout 2 (settlement/card_read.rs read_card -> certificate.rs resolve_on, which lets it go
+--   before the password check, that takes connections of its own):
+--     2. SELECT * FROM cards       src/cards/store.rs:68 (holder.rs presented_card_on)
 --     -- release ping
 --   the password check, Cards::check_password (cards/service/password.rs:101), reached by
 --   certificate.rs:78 -> holder.rs:45:
 --   checkout 4 (password.rs:108):
---     4. SELECT * FROM cards       src/cards/store.rs:68 (password.rs:109, the third time)
---     5. SELECT * FROM persons     src/persons/store.rs:85 (password.rs:111 via cards/service.rs:171)
+--     3. SELECT * FROM cards       src/cards/store.rs:68 (password.rs:109, the second time)
+--     4. SELECT * FROM persons     src/persons/store.rs:85 (password.rs:111 via cards/service.rs:171)
 --     -- release ping
 --   checkout 5 (platform/counted_secret.rs:66, reserve, from password.rs:114 -> :136 -> cards/store.rs:171):
---     6. UPDATE cards ... RETURNING password_hash   (reserve a slot)   src/platform/counted_secret.rs:96
+--     5. UPDATE cards ... RETURNING password_hash   (reserve a slot)   src/platform/counted_secret.rs:96
 --        (text built at counted_secret.rs:89-94 from cards/store.rs:155 PASSWORD; a failed
 --        reservation would add a SELECT at counted_secret.rs:101 and retry every 20 ms: not here)
 --     -- release ping
 --     -- argon2 verify, password.rs:115 (skipped here)
 --   checkout 6 (password.rs:116):
---     7. UPDATE cards ... RETURNING password_failures (settle the slot)  src/platform/counted_secret.rs:118
+--     6. UPDATE cards ... RETURNING password_failures (settle the slot)  src/platform/counted_secret.rs:118
 --        (from password.rs:117 -> cards/store.rs:176; a right password: no audit row, password.rs:118)
 --     -- release ping
 --   checkout 7 (settlement/card_read.rs:42):
---     8. SELECT * FROM persons     src/persons/store.rs:85 (card_read.rs:43, the second time)
---     9. SELECT * FROM accounts    src/ledger/store.rs:40 (ledger/service.rs:43 -> :158 <- card_read.rs:45)
---    10. SELECT s.*, i.name ... FROM settlements s JOIN institutions i ... LIMIT 5
+--     7. SELECT * FROM persons     src/persons/store.rs:85 (card_read.rs:43, the second time)
+--     8. SELECT * FROM accounts    src/ledger/store.rs:40 (ledger/service.rs:43 -> :158 <- card_read.rs:45)
+--    9. SELECT s.*, i.name ... FROM settlements s JOIN institutions i ... LIMIT 5
 --                                  src/settlement/store.rs:184 (card_read.rs:53)
---    11. INSERT INTO audit_events  src/platform/audit/store.rs:73 (audit/mod.rs:43 <- card_read.rs:59)
+--    10. INSERT INTO audit_events  src/platform/audit/store.rs:73 (audit/mod.rs:43 <- card_read.rs:59)
 --     -- release ping
 --
--- Round trips: 11 statements + 7 release pings = 18. No BEGIN/COMMIT.
+-- Round trips: 10 statements + 6 release pings = 16 (before: 11 + 7 = 18, the card read once more
+-- on a checkout of its own). No BEGIN/COMMIT.
 --
 -- Differences from the service's text, inside the same round trips: token hash and first card
 -- number from the bench_* tables, later ones from \gset (the service binds the body's card number
@@ -69,8 +68,6 @@ SELECT t.client_id, c.kind AS client_kind, c.bank_code, c.institution_code, t.sc
 /* sqlx: release ping of checkout 1 */;
 SELECT * FROM cards WHERE card_no = (SELECT card_no FROM bench_cards WHERE i = :c) \gset card_
 /* sqlx: release ping of checkout 2 */;
-SELECT * FROM cards WHERE card_no = :card_card_no;
-/* sqlx: release ping of checkout 3 */;
 SELECT * FROM cards WHERE card_no = :card_card_no;
 SELECT * FROM persons WHERE person_no = :card_person_no;
 /* sqlx: release ping of checkout 4 */;

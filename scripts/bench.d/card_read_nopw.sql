@@ -5,26 +5,20 @@
 --
 -- What the service does, in order (no transaction anywhere: every statement autocommits, the
 -- audit row included; each checkout is its own pool.acquire):
---   checkout 1 (auth/tokens.rs:119, the Caller extractor):
---     1. find_live                 src/auth/store/tokens.rs:76 (auth/tokens.rs:121); a client
---        token has no person, so there is never a touch (auth/tokens.rs:158)
+--   checkout 1 (the Caller extractor, auth/extract.rs -> auth/tokens.rs authenticate):
+--     1. find_live                 src/auth/store/tokens.rs:76; a client token has no person, so
+--        there is never a touch
 --     -- release ping (sqlx-core pool/connection.rs:314: Sync -> ReadyForQuery)
---   checkout 2 (cards/service/holder.rs:26, Cards::presented_card, called from
---   settlement/card_read.rs:38 for the card's state):
---     2. SELECT * FROM cards       src/cards/store.rs:68 (cards/service.rs:156 <- holder.rs:27)
---     -- release ping
---   checkout 3 (holder.rs:26 again, from Certificate::resolve, settlement/certificate.rs:74,
---   called at settlement/card_read.rs:41): the very same statement with the same card number
---     3. SELECT * FROM cards       src/cards/store.rs:68
---     -- release ping
---   (no password: certificate.rs:75 with_password = false, so no check, account_allowed = false)
---   checkout 4 (settlement/card_read.rs:42):
---     4. SELECT * FROM persons     src/persons/store.rs:85 (persons/service.rs:137 <- card_read.rs:43)
---        (no balance, no recent consumptions: card_read.rs:44 and :52 need account_allowed)
---     5. INSERT INTO audit_events  src/platform/audit/store.rs:73 (audit/mod.rs:43 <- card_read.rs:59)
+--   checkout 2 (settlement/card_read.rs read_card, handed to Certificate::resolve_on and back):
+--     2. SELECT * FROM cards       src/cards/store.rs:68 (cards/service/holder.rs presented_card_on
+--        <- settlement/certificate.rs resolve_on); no password: no check, account_allowed = false
+--     3. SELECT * FROM persons     src/persons/store.rs:85 (persons/service.rs get <- card_read.rs)
+--        (no balance, no recent consumptions: they need account_allowed)
+--     4. INSERT INTO audit_events  src/platform/audit/store.rs:73 (audit/mod.rs <- card_read.rs)
 --     -- release ping
 --
--- Round trips: 5 statements + 4 release pings = 9. No BEGIN/COMMIT.
+-- Round trips: 4 statements + 2 release pings = 6. No BEGIN/COMMIT. (Before: 9, the card read
+-- twice, each on a checkout of its own.)
 --
 -- Differences from the service's text, inside the same round trips: $1 of find_live is
 -- (SELECT token_hash FROM bench_client_tokens WHERE i = 1) and $2 is now(); the card number is
@@ -49,10 +43,7 @@ SELECT t.client_id, c.kind AS client_kind, c.bank_code, c.institution_code, t.sc
                                                    WHERE b.binding_id = t.binding_id AND b.ended_at IS NULL)) \gset tok_
 /* sqlx: release ping of checkout 1 */;
 SELECT * FROM cards WHERE card_no = (SELECT card_no FROM bench_cards WHERE i = :c) \gset card_
-/* sqlx: release ping of checkout 2 */;
-SELECT * FROM cards WHERE card_no = :card_card_no;
-/* sqlx: release ping of checkout 3 */;
 SELECT * FROM persons WHERE person_no = :card_person_no;
 INSERT INTO audit_events (occurred_at, actor_kind, actor_id, client_id, channel, request_id, action, subject_kind, subject_id, details) SELECT occurred_at, actor_kind, actor_id, client_id, channel, request_id, action, subject_kind, subject_id, details FROM (VALUES (now()::timestamptz, 'client'::text, :tok_client_id::text, :tok_client_id::text, :tok_client_kind::text, gen_random_uuid()::text, 'card.read'::text, 'person'::text,
                   :card_person_no::text, ('{"balance_shown": false, "card_state": "' || :card_state::text || '"}')::jsonb)) AS event (occurred_at, actor_kind, actor_id, client_id, channel, request_id, action, subject_kind, subject_id, details);
-/* sqlx: release ping of checkout 4 */;
+/* sqlx: release ping of checkout 2 */;

@@ -5,23 +5,22 @@
 -- the values the service binds are bound here too (:vars), so -M simple would neither match the
 -- service nor parse (text variables would be pasted in unquoted).
 --
--- What the service does, in order (no transaction: every statement autocommits):
---   checkout 1 (auth/tokens.rs:119, pool.acquire in Auth::authenticate, from the Caller
---   extractor auth/extract.rs:18 -> :46):
---     1. find_live                     src/auth/store/tokens.rs:76  (auth/tokens.rs:121)
+-- What the service does, in order (no transaction: every statement autocommits), all on one
+-- pool checkout (the Connected extractor, auth/extract.rs, hands the connection the token was
+-- checked on to the handler, ledger/me_routes.rs own_account):
+--     1. find_live                     src/auth/store/tokens.rs:76  (auth/tokens.rs authenticate)
 --        $1 = SHA-256 of the bearer token, $2 = the app clock's now.
---     2. touch (only when last_used_at is NULL or more than 30 s old, auth/tokens.rs:162;
+--     2. touch (only when last_used_at is NULL or more than 30 s old, auth/tokens.rs person_of;
 --        so at most once per token per 30 s, not per request)
---                                      src/auth/store/tokens.rs:107 (auth/tokens.rs:163)
---     -- connection dropped: sqlx pings it on release (sqlx-core pool/connection.rs:314, a bare
---        Sync -> ReadyForQuery), emulated by the empty statement "/* sqlx ... */;"
---   checkout 2 (ledger/service.rs:32, Ledger::account from ledger/me_routes.rs:50):
---     3. SELECT * FROM persons          src/persons/store.rs:85 (persons/service.rs:137 <- ledger/service.rs:137)
---     4. SELECT * FROM accounts         src/ledger/store.rs:40  (ledger/service.rs:158)
---     -- release ping
+--                                      src/auth/store/tokens.rs (touch)
+--     3. SELECT * FROM persons          src/persons/store.rs:85 (persons/service.rs get <- ledger/service.rs account_of)
+--     4. SELECT * FROM accounts         src/ledger/store.rs:40  (ledger/service.rs employee_account)
+--     -- connection released: sqlx pings it (sqlx-core pool/connection.rs:314, a bare Sync ->
+--        ReadyForQuery), emulated by the empty statement "/* sqlx ... */;"
 --
--- Round trips: 3 statements + 2 release pings = 5 (6 when the session is touched, i.e. once per
+-- Round trips: 3 statements + 1 release ping = 4 (5 when the session is touched, i.e. once per
 -- token per 30 s). No BEGIN/COMMIT. OwnView::of, the scope check and the response are CPU only.
+-- (Before the Connected extractor: 5, the token checked on a checkout of its own.)
 --
 -- Differences from the service's text, all inside the same round trip:
 --   * $1 (token hash) is (SELECT token_hash FROM bench_person_tokens WHERE i = :t);
@@ -47,7 +46,6 @@ SELECT t.client_id, c.kind AS client_kind, c.bank_code, c.institution_code, t.sc
 \if :tok_bench_touch
 UPDATE access_tokens SET last_used_at = now() WHERE token_hash = (SELECT token_hash FROM bench_person_tokens WHERE i = :t) AND last_used_at < now();
 \endif
-/* sqlx: release ping of checkout 1 (a Sync round trip in the service) */;
 SELECT * FROM persons WHERE person_no = :tok_person_no;
 SELECT * FROM accounts WHERE person_no = :tok_person_no;
-/* sqlx: release ping of checkout 2 */;
+/* sqlx: release ping of the one checkout */;

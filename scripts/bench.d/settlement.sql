@@ -6,52 +6,42 @@
 -- Run with -M prepared (as scripts/bench does); see me_account.sql for why.
 --
 -- What the service does, in order:
---   checkout 1 (auth/tokens.rs:119, the Caller extractor):
---     1. find_live                     src/auth/store/tokens.rs:76 (auth/tokens.rs:121); no touch
+--   checkout 1 (the Caller extractor, auth/extract.rs -> auth/tokens.rs authenticate):
+--     1. find_live                     src/auth/store/tokens.rs:76; no touch
 --     -- release ping (sqlx-core pool/connection.rs:314: Sync -> ReadyForQuery)
---   checkout 2 (platform/idempotency/mod.rs:76, Core::finished from settlement/settle.rs:38: the
---   replay check before the card is looked at; a fresh key finds nothing):
---     2. SELECT request_hash, response_body FROM idempotency_keys
---                                      src/platform/idempotency/store.rs:38 (idempotency/mod.rs:77)
---     -- release ping
---   checkout 3 (settlement/preview.rs:90, caller_institution from settle.rs:59):
---     3. SELECT * FROM institutions    src/registries/institutions.rs:41 (preview.rs:91)
---     -- release ping
---   checkout 4 (cards/service/holder.rs:26, presented_card from certificate.rs:74 <- settle.rs:61):
---     4. SELECT * FROM cards           src/cards/store.rs:68 (cards/service.rs:156 <- holder.rs:27)
---     -- release ping
---   checkout 5, the transaction (platform/idempotency/mod.rs:58, pool.begin in Core::idempotent,
---   from settle.rs:65):
---     5. BEGIN                         (sqlx simple query, sqlx-postgres transaction.rs:33-34)
+--   checkout 2 (settlement/settle.rs settle: the look-ups before the transaction share it):
+--     2. SELECT request_hash, response_body FROM idempotency_keys (the replay check before the
+--        card is looked at; a fresh key finds nothing)
+--                                      src/platform/idempotency/store.rs:38 (idempotency/mod.rs finished_on)
+--     3. SELECT * FROM institutions    src/registries/institutions.rs:41 (preview.rs caller_institution_on)
+--     4. SELECT * FROM cards           src/cards/store.rs:68 (cards/service/holder.rs presented_card_on
+--        <- certificate.rs resolve_on)
+--     -- release ping (settle.rs settle_new drops it before the transaction)
+--   checkout 3, the transaction (platform/idempotency/mod.rs, pool.begin in Core::idempotent):
+--     5. BEGIN                         (sqlx simple query)
 --     6. INSERT INTO idempotency_keys ... ON CONFLICT DO NOTHING (the claim)
---                                      src/platform/idempotency/store.rs:23 (idempotency/mod.rs:95)
---     settle_in (settle.rs:74):
---     7. SELECT * FROM family_bindings (the relative's active bindings, read before locking)
---                                      src/family/store.rs:158 (family/aid.rs:44 <- settle.rs:75)
---     8. SELECT * FROM persons ... FOR NO KEY UPDATE (the person lock; lock_in_order locks the
---        person and each holder one statement at a time, here only the person)
---                                      src/persons/store.rs:90 (persons/service.rs:143 <- :153 <- aid.rs:47)
---     9. SELECT * FROM family_bindings (again, under the lock)  src/family/store.rs:158 (aid.rs:52)
---        (no holders: no holder balances, aid.rs:54-58)
---    10. SELECT state FROM cards ... FOR SHARE (the card held)
---                                      src/cards/store.rs:74 (holder.rs:34 <- certificate.rs:106 <- settle.rs:77)
---    11. SELECT * FROM accounts        src/ledger/store.rs:40 (ledger/service.rs:43 -> :158 <- settle.rs:78)
---    12. SELECT sum(...) FROM settlement_accumulators  src/settlement/store.rs:15 (settle.rs:81)
---        (split, settle.rs:91-93, CPU; acct_pay = 0 so no ledger write, settle.rs:111)
---    13. INSERT INTO settlement_accumulators ... ON CONFLICT DO UPDATE
---                                      src/settlement/store.rs:37 (settle.rs:125)
---    14. INSERT INTO settlements ... ON CONFLICT ON CONSTRAINT settlements_msgid_once DO NOTHING
---                                      src/settlement/store.rs:95 (settle.rs:126)
---    15. INSERT INTO audit_events      src/platform/audit/store.rs:73 (audit/mod.rs:43 <- settle.rs:135)
---        (aid::pay, settle.rs:105: nothing planned, no statement)
---    16. UPDATE idempotency_keys SET response_body (the stored answer, the SettlementRow as JSON)
---                                      src/platform/idempotency/store.rs:50 (idempotency/mod.rs:63)
---    17. COMMIT                        (idempotency/mod.rs:64; sqlx simple query)
+--                                      src/platform/idempotency/store.rs:23
+--     settle_in (settle.rs):
+--     7. SELECT * FROM persons ... FOR NO KEY UPDATE (the person lock; acct_used_flag 0, so no
+--        holder may pay and no family binding is read: family/aid.rs lock_with_holders)
+--                                      src/persons/store.rs:90 (persons/service.rs lock)
+--     8. SELECT state FROM cards ... FOR SHARE (the card held)
+--                                      src/cards/store.rs:74 (holder.rs hold_presented <- certificate.rs hold)
+--     9. SELECT * FROM accounts        src/ledger/store.rs:40 (ledger/service.rs balance_in)
+--    10. SELECT sum(...) FROM settlement_accumulators  src/settlement/store.rs:15
+--        (split: CPU; acct_pay = 0 so no ledger write)
+--    11. INSERT INTO settlement_accumulators ... ON CONFLICT DO UPDATE   src/settlement/store.rs:37
+--    12. INSERT INTO settlements ... ON CONFLICT ON CONSTRAINT settlements_msgid_once DO NOTHING
+--                                      src/settlement/store.rs:95
+--    13. INSERT INTO audit_events      src/platform/audit/store.rs:73
+--        (aid::pay: nothing planned, no statement)
+--    14. UPDATE idempotency_keys SET response_body (the stored answer, the SettlementRow as JSON)
+--                                      src/platform/idempotency/store.rs:50
+--    15. COMMIT                        (sqlx simple query)
 --     -- release ping
 --
--- Round trips: 17 statements (BEGIN and COMMIT included) + 5 release pings = 22; statements 1-4
--- run outside the transaction, each on its own checkout; 5-17 are one transaction on one
--- connection.
+-- Round trips: 15 statements (BEGIN and COMMIT included) + 3 release pings = 18 (before: 17 + 5
+-- = 22, the look-ups each on a checkout of their own and the family bindings read twice).
 --
 -- Differences from the service's text, inside the same round trips: token hash and card number
 -- from the bench_* tables (then \gset, as the service takes client, institution, person and
@@ -91,17 +81,13 @@ SELECT t.client_id, c.kind AS client_kind, c.bank_code, c.institution_code, t.sc
 /* sqlx: release ping of checkout 1 */;
 SELECT request_hash, response_body FROM idempotency_keys
           WHERE client_id = :tok_client_id AND idempotency_key = :k;
-/* sqlx: release ping of checkout 2 */;
 SELECT * FROM institutions WHERE institution_code = :tok_institution_code \gset inst_
-/* sqlx: release ping of checkout 3 */;
 SELECT * FROM cards WHERE card_no = (SELECT card_no FROM bench_cards WHERE i = :c) \gset card_
-/* sqlx: release ping of checkout 4 */;
+/* sqlx: release ping of checkout 2 */;
 BEGIN;
 INSERT INTO idempotency_keys (client_id, idempotency_key, request_hash, created_at)
          VALUES (:tok_client_id, :k, sha256(:k::text::bytea), now()) ON CONFLICT DO NOTHING;
-SELECT * FROM family_bindings WHERE relative_person_no = :card_person_no AND state = 'active' ORDER BY priority, confirmed_at;
 SELECT * FROM persons WHERE person_no = :card_person_no FOR NO KEY UPDATE \gset psn_
-SELECT * FROM family_bindings WHERE relative_person_no = :card_person_no AND state = 'active' ORDER BY priority, confirmed_at;
 SELECT state FROM cards WHERE card_no = :card_card_no FOR SHARE;
 SELECT * FROM accounts WHERE person_no = :card_person_no \gset acct_
 \set balc :acct_balance - :acct_pay
@@ -131,4 +117,4 @@ UPDATE idempotency_keys SET response_body = ('{"setl_id": "MC' || lpad(:s::text,
            || :inst_name::text || '", "fixmedins_level": ' || :inst_level::text || '}')::jsonb
           WHERE client_id = :tok_client_id AND idempotency_key = :k;
 COMMIT;
-/* sqlx: release ping of checkout 5 */;
+/* sqlx: release ping of checkout 3 */;

@@ -7,7 +7,9 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 
 use super::Auth;
-use crate::platform::caller::{Caller, Principal, Scope, operations};
+use sqlx::PgConnection;
+
+use crate::platform::caller::{Caller, Connected, Principal, Scope, operations};
 use crate::platform::error::Error;
 use crate::platform::http::AppState;
 
@@ -15,28 +17,45 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let principal = authenticate(parts, state).await?;
-        let route = parts.extensions.get::<MatchedPath>().map_or("", MatchedPath::as_str);
-        let scopes = operations::admitting_scopes(&parts.method, route).ok_or_else(|| {
-            Error::forbidden("auth.operation_unlisted", format!("{} {route} is not open to tokens", parts.method))
-        })?;
-        confine_person_session(&principal, &parts.method, route)?;
-        admit(&principal, scopes)?;
-        let request_id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
-        Ok(Caller::new(principal, request_id))
+        let token = bearer(parts)?;
+        let mut conn = state.core.pool.acquire().await?;
+        admitted(parts, state, &mut conn, token).await
     }
 }
 
-/// The principal behind the request's bearer token.
-async fn authenticate(parts: &Parts, state: &AppState) -> Result<Principal, Error> {
+impl FromRequestParts<AppState> for Connected {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts)?;
+        let mut conn = state.core.pool.acquire().await?;
+        let caller = admitted(parts, state, &mut conn, token).await?;
+        Ok(Connected { caller, conn })
+    }
+}
+
+/// The caller behind `token`, once its token is live and the route's scope admits it.
+async fn admitted(parts: &Parts, state: &AppState, conn: &mut PgConnection, token: &str) -> Result<Caller, Error> {
+    let principal = Auth::new(&state.core).authenticate(conn, token).await?;
+    let route = parts.extensions.get::<MatchedPath>().map_or("", MatchedPath::as_str);
+    let scopes = operations::admitting_scopes(&parts.method, route).ok_or_else(|| {
+        Error::forbidden("auth.operation_unlisted", format!("{} {route} is not open to tokens", parts.method))
+    })?;
+    confine_person_session(&principal, &parts.method, route)?;
+    admit(&principal, scopes)?;
+    let request_id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    Ok(Caller::new(principal, request_id))
+}
+
+/// The request's bearer token (before any database work).
+fn bearer(parts: &Parts) -> Result<&str, Error> {
     if !parts.headers.contains_key(header::AUTHORIZATION) {
         return Err(Error::unauthenticated("auth.missing_token", "send Authorization: Bearer <token>"));
     }
-    let token = presented_token(&parts.headers).ok_or(Error::unauthenticated(
+    presented_token(&parts.headers).ok_or(Error::unauthenticated(
         "auth.invalid_token",
         "the bearer token is unknown, expired or revoked; get a new one",
-    ))?;
-    Auth::new(&state.core).authenticate(token).await
+    ))
 }
 
 /// The bearer token of `Authorization: Bearer <token>`, if the header has that shape.

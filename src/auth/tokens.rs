@@ -113,18 +113,17 @@ impl Auth<'_> {
         Ok(IssuedToken { access_token: token, expires_in: ttl_secs, scopes })
     }
 
-    /// Resolves a presented bearer token to its principal.
-    pub async fn authenticate(&self, bearer: &str) -> Result<Principal> {
+    /// Resolves a presented bearer token to its principal, on `conn` (a primary connection: a
+    /// revocation counts at once).
+    pub async fn authenticate(&self, conn: &mut sqlx::PgConnection, bearer: &str) -> Result<Principal> {
         let token_hash = hash_secret(bearer);
-        let mut conn = self.pool.acquire().await?;
-        let grant =
-            tokens::find_live(&mut conn, &token_hash, self.clock.now()).await?.ok_or(Error::unauthenticated(
-                "auth.invalid_token",
-                "the bearer token is unknown, expired or revoked; get a new one",
-            ))?;
+        let grant = tokens::find_live(conn, &token_hash, self.clock.now()).await?.ok_or(Error::unauthenticated(
+            "auth.invalid_token",
+            "the bearer token is unknown, expired or revoked; get a new one",
+        ))?;
         let client_kind =
             ClientKind::parse(&grant.client_kind).ok_or_else(|| anyhow::anyhow!("unknown stored client kind"))?;
-        let person = self.person_of(&mut conn, &token_hash, &grant).await?;
+        let person = self.person_of(conn, &token_hash, &grant).await?;
         let staff = match (grant.staff_id, grant.staff_username, grant.staff_role) {
             (Some(staff_id), Some(username), Some(role)) => Some(StaffIdentity {
                 staff_id,

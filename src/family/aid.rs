@@ -34,14 +34,20 @@ pub fn apply(left: Money, holders: &[HolderFunds], accounts_may_pay: bool) -> (V
     (planned, total)
 }
 
-/// Locks the person and the holders of their active bindings (all in person-number order) and
-/// answers the person and, in the person's order, each holder's balance.
+/// Locks the person and, when accounts may pay, the holders of their active bindings (all in
+/// person-number order) and answers the person and, in the person's order, each holder's
+/// balance. When accounts may not pay, no holder pays: only the person is locked.
 pub async fn lock_with_holders(
     core: &Core,
     conn: &mut PgConnection,
     person_no: &PersonNo,
+    accounts_may_pay: bool,
 ) -> Result<(PersonRow, Vec<HolderFunds>)> {
-    let seen = store::active_for_relative(conn, person_no).await?;
+    let seen = if accounts_may_pay { store::active_for_relative(conn, person_no).await? } else { Vec::new() };
+    if seen.is_empty() {
+        // A binding confirmed after this read has no locked holder: it would be skipped below.
+        return Ok((persons::lock(conn, person_no).await?, Vec::new()));
+    }
     let mut everyone: Vec<PersonNo> = seen.iter().map(|b| b.holder_person_no.clone()).collect();
     everyone.push(person_no.clone());
     let locked = persons::lock_in_order(conn, everyone).await?;

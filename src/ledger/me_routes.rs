@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 use super::Ledger;
 use super::routes::{AccountView, EntryQuery, EntryView};
 use super::store::EntryFilter;
-use crate::platform::caller::{Caller, OwnView};
+use crate::platform::caller::{Caller, Connected, OwnView};
 use crate::platform::error::Error;
 use crate::platform::http::AppState;
 use crate::platform::http::extract::{Json, Query};
@@ -45,9 +45,10 @@ pub struct OwnEntryPage {
         (status = 404, description = "`account.resident_has_none`"),
     )
 )]
-async fn own_account(State(state): State<AppState>, caller: Caller) -> Result<Json<OwnAccount>, Error> {
+async fn own_account(State(state): State<AppState>, connected: Connected) -> Result<Json<OwnAccount>, Error> {
+    let (caller, mut conn) = connected.reading(&state.core).await?;
     let view = OwnView::of(&caller, &state.core)?;
-    let account = Ledger::new(&state.core.reading(&caller)).account(&view.person_no).await?.into();
+    let account = Ledger::new(&state.core).account_on(&mut conn, &view.person_no).await?.into();
     Ok(Json(OwnAccount { account, as_of: view.as_of }))
 }
 

@@ -30,7 +30,12 @@ impl Ledger<'_> {
     /// The account of an employee.
     pub async fn account(&self, person_no: &PersonNo) -> Result<Account> {
         let mut conn = self.pool.acquire().await?;
-        let (status, account) = account_of(&mut conn, person_no).await?;
+        self.account_on(&mut conn, person_no).await
+    }
+
+    /// The same on a connection the request already holds.
+    pub async fn account_on(&self, conn: &mut PgConnection, person_no: &PersonNo) -> Result<Account> {
+        let (status, account) = account_of(conn, person_no).await?;
         Ok(account_view(account, status))
     }
 

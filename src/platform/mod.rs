@@ -49,13 +49,18 @@ impl Core {
     /// principal's last write, else this one (the primary). Only for reads: nothing done with
     /// the returned core may write.
     pub fn reading(&self, principal: &caller::Principal) -> Core {
-        let on_replica = self.replica.as_ref().filter(|replica| replica.serves(principal.read_fence));
-        metrics::counter!("database_reads_total", "on" => if on_replica.is_some() { "replica" } else { "primary" })
-            .increment(1);
-        match on_replica {
+        match self.replica_for(principal) {
             Some(replica) => Core { pool: replica.pool().clone(), ..self.clone() },
             None => self.clone(),
         }
+    }
+
+    /// The replica a GET by `principal` reads on, if any may serve it (counted either way).
+    pub fn replica_for(&self, principal: &caller::Principal) -> Option<&replica::ReadReplica> {
+        let on_replica = self.replica.as_deref().filter(|replica| replica.serves(principal.read_fence));
+        metrics::counter!("database_reads_total", "on" => if on_replica.is_some() { "replica" } else { "primary" })
+            .increment(1);
+        on_replica
     }
 }
 

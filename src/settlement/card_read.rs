@@ -7,7 +7,7 @@ use serde_json::json;
 use super::Settlements;
 use super::certificate::Certificate;
 use super::store::{self, SettlementRow};
-use crate::cards::{CardState, Cards};
+use crate::cards::CardState;
 use crate::domain::Money;
 use crate::ledger::Ledger;
 use crate::persons::{self, PersonRow};
@@ -34,12 +34,12 @@ pub struct CardRead {
 impl Settlements<'_> {
     /// Reads the holder of a presented certificate (institutions, terminals).
     pub async fn read_card(&self, caller: &Caller, certificate: Certificate) -> Result<CardRead> {
-        let card_state = match &certificate {
-            Certificate::Card { card_no, .. } => Some(Cards::new(self).presented_card(card_no).await?.1),
-            Certificate::IdCard(_) | Certificate::EVoucher(_) => None,
+        let (presented, conn) = certificate.resolve_on(self, caller, self.pool.acquire().await?).await?;
+        let card_state = presented.card_state;
+        let mut conn = match conn {
+            Some(conn) => conn,
+            None => self.pool.acquire().await?,
         };
-        let presented = certificate.resolve(self, caller).await?;
-        let mut conn = self.pool.acquire().await?;
         let person = persons::get(&mut conn, &presented.person_no).await?;
         let balance = if presented.account_allowed {
             Some(Ledger::new(self).balance_in(&mut conn, &person).await?)

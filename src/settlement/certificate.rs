@@ -5,7 +5,8 @@
 //! the token used up, so a freeze, a loss report or a second bill cannot slip in between.
 
 use secrecy::SecretString;
-use sqlx::PgConnection;
+use sqlx::pool::PoolConnection;
+use sqlx::{PgConnection, Postgres};
 
 use crate::cards::{CardState, Cards};
 use crate::domain::{CardNo, IdNumber, PersonNo};
@@ -37,6 +38,8 @@ pub struct Presented {
     pub account_allowed: bool,
     /// `mdtrt_cert_type`: `01`, `02` or `03`.
     pub cert_type: &'static str,
+    /// The card's state as presented, for a card (`03`).
+    pub card_state: Option<CardState>,
     held: Held,
 }
 
@@ -53,35 +56,65 @@ impl Certificate {
     /// unactivated card (the pooled fund only); a lost, frozen or replaced card cannot settle.
     pub async fn resolve(self, core: &Core, caller: &Caller) -> Result<Presented> {
         match self {
-            Self::EVoucher(token) => {
-                let person_no = EVouchers::new(core).present(&token, caller.institution_code.as_deref()).await?;
-                Ok(Presented { person_no, account_allowed: true, cert_type: "01", held: Held::Token(token) })
-            }
-            Self::IdCard(id_number) => {
-                let mut conn = core.pool.acquire().await?;
-                let person = persons::find_by_id_number(&mut conn, &id_number)
-                    .await?
-                    .ok_or_else(|| Error::not_found("person.not_found", "no insured person has this ID number"))?;
-                Ok(Presented {
-                    person_no: person.person_no,
-                    account_allowed: false,
-                    cert_type: "02",
-                    held: Held::Nothing,
-                })
-            }
-            Self::Card { card_no, password } => {
-                let cards = Cards::new(core);
-                let (person_no, state) = cards.presented_card(&card_no).await?;
-                let with_password = state == CardState::Active && password.is_some();
-                card_may_settle(state, with_password)?;
-                if let (true, Some(password)) = (with_password, password) {
-                    cards.sign_in_with_card(caller, &card_no, password).await?;
-                }
-                let held = Held::Card(card_no);
-                Ok(Presented { person_no, account_allowed: with_password, cert_type: "03", held })
+            Self::EVoucher(token) => by_token(core, caller, token).await,
+            other => {
+                let conn = core.pool.acquire().await?;
+                Ok(other.resolve_on(core, caller, conn).await?.0)
             }
         }
     }
+
+    /// Resolves it as [`resolve`](Self::resolve) does, on the connection the request holds, and
+    /// hands that back for what follows; but when a check takes connections of its own (a card
+    /// password, a voucher token), `conn` is let go first and `None` comes back.
+    pub async fn resolve_on(
+        self,
+        core: &Core,
+        caller: &Caller,
+        mut conn: PoolConnection<Postgres>,
+    ) -> Result<(Presented, Option<PoolConnection<Postgres>>)> {
+        match self {
+            Self::IdCard(id_number) => {
+                let person = persons::find_by_id_number(&mut conn, &id_number)
+                    .await?
+                    .ok_or_else(|| Error::not_found("person.not_found", "no insured person has this ID number"))?;
+                let person_no = person.person_no;
+                let presented = Presented {
+                    person_no,
+                    account_allowed: false,
+                    cert_type: "02",
+                    card_state: None,
+                    held: Held::Nothing,
+                };
+                Ok((presented, Some(conn)))
+            }
+            Self::Card { card_no, password } => {
+                let cards = Cards::new(core);
+                let (person_no, state) = cards.presented_card_on(&mut conn, &card_no).await?;
+                let password = password.filter(|_| state == CardState::Active);
+                card_may_settle(state, password.is_some())?;
+                let account_allowed = password.is_some();
+                let held = Held::Card(card_no.clone());
+                let presented =
+                    Presented { person_no, account_allowed, cert_type: "03", card_state: Some(state), held };
+                let Some(password) = password else { return Ok((presented, Some(conn))) };
+                drop(conn);
+                cards.sign_in_with_card(caller, &card_no, password).await?;
+                Ok((presented, None))
+            }
+            Self::EVoucher(token) => {
+                drop(conn);
+                Ok((by_token(core, caller, token).await?, None))
+            }
+        }
+    }
+}
+
+/// A voucher's QR token, bound to the calling institution from now on.
+async fn by_token(core: &Core, caller: &Caller, token: EcToken) -> Result<Presented> {
+    let person_no = EVouchers::new(core).present(&token, caller.institution_code.as_deref()).await?;
+    let held = Held::Token(token);
+    Ok(Presented { person_no, account_allowed: true, cert_type: "01", card_state: None, held })
 }
 
 impl Presented {

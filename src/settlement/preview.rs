@@ -2,6 +2,7 @@
 //! card-password check always counts.
 
 use chrono::Datelike;
+use sqlx::PgConnection;
 
 use super::certificate::Certificate;
 use super::{Bill, MedType, Settlements, Split, Visit, split, store, with_mutual_aid};
@@ -84,13 +85,21 @@ impl Settlements<'_> {
 
     /// The institution the calling client acts for, with its level.
     pub(super) async fn caller_institution(&self, caller: &Caller) -> Result<(InstitutionRow, InstitutionLevel)> {
+        let mut conn = self.pool.acquire().await?;
+        self.caller_institution_on(&mut conn, caller).await
+    }
+
+    /// The same on a connection the request already holds.
+    pub(super) async fn caller_institution_on(
+        &self,
+        conn: &mut PgConnection,
+        caller: &Caller,
+    ) -> Result<(InstitutionRow, InstitutionLevel)> {
         let code = caller.institution_code.as_deref().ok_or_else(|| {
             Error::forbidden("settlement.not_an_institution", "only a designated institution's client settles")
         })?;
-        let mut conn = self.pool.acquire().await?;
-        let institution = institutions::find(&mut conn, code)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("client's institution vanished"))?;
+        let institution =
+            institutions::find(conn, code).await?.ok_or_else(|| anyhow::anyhow!("client's institution vanished"))?;
         let level =
             InstitutionLevel::new(institution.level).ok_or_else(|| anyhow::anyhow!("stored level out of range"))?;
         Ok((institution, level))

@@ -5,7 +5,8 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use serde_json::json;
-use sqlx::PgConnection;
+use sqlx::pool::PoolConnection;
+use sqlx::{PgConnection, Postgres};
 use uuid::Uuid;
 
 use super::preview::SettlementRequest;
@@ -34,11 +35,12 @@ impl Settlements<'_> {
         idempotency: &IdempotentRequest,
     ) -> Result<Outcome<SettlementRow>> {
         // A retry replays before the card is checked again: its answer stands whatever the card
-        // has become since.
-        if let Some(value) = self.finished(caller, idempotency).await? {
+        // has become since. The look-ups before the transaction share one checkout.
+        let mut conn = self.pool.acquire().await?;
+        if let Some(value) = self.finished_on(&mut conn, caller, idempotency).await? {
             return Ok(Outcome { value, replayed: true });
         }
-        match self.settle_new(caller, request, msgid, idempotency).await {
+        match self.settle_new(conn, caller, request, msgid, idempotency).await {
             // A retry that ran while its first attempt was still settling saw that attempt's
             // effects (the token used, the msgid taken) before its answer: it gets the answer.
             Err(refused) => match self.finished(caller, idempotency).await? {
@@ -51,14 +53,17 @@ impl Settlements<'_> {
 
     async fn settle_new(
         &self,
+        mut conn: PoolConnection<Postgres>,
         caller: &Caller,
         request: SettlementRequest,
         msgid: &str,
         idempotency: &IdempotentRequest,
     ) -> Result<Outcome<SettlementRow>> {
-        let (institution, level) = self.caller_institution(caller).await?;
+        let (institution, level) = self.caller_institution_on(&mut conn, caller).await?;
         let SettlementRequest { certificate, psn_no, med_type, bill, use_account } = request;
-        let presented = certificate.resolve(self, caller).await?;
+        let (presented, conn) = certificate.resolve_on(self, caller, conn).await?;
+        // Let go before the transaction takes a connection of its own.
+        drop(conn);
         presented.belongs_to(psn_no.as_ref())?;
         let settling =
             Settling { presented: &presented, institution: &institution, level, msgid, med_type, bill, use_account };
@@ -72,14 +77,14 @@ impl Settlements<'_> {
     /// The settlement itself, in its transaction: the person and the holders who may help pay
     /// locked, the certificate held, the split with family mutual aid, its effects written.
     async fn settle_in(&self, conn: &mut PgConnection, caller: &Caller, s: Settling<'_>) -> Result<SettlementRow> {
-        let (person, holders) = aid::lock_with_holders(self, conn, &s.presented.person_no).await?;
+        let accounts_may_pay = s.use_account && s.presented.account_allowed;
+        let (person, holders) = aid::lock_with_holders(self, conn, &s.presented.person_no, accounts_may_pay).await?;
         let setl_id = new_setl_id();
         s.presented.hold(self, conn, caller, &setl_id).await?;
         let balance = Ledger::new(self).balance_in(conn, &person).await?;
         let now = self.clock.now();
         let today = now.with_timezone(&crate::platform::clock::china_offset()).date_naive();
         let year = store::accumulated(conn, &person.person_no, today.year(), s.med_type).await?;
-        let accounts_may_pay = s.use_account && s.presented.account_allowed;
         let visit = Visit {
             insurance_type: person.insurance_type,
             med_type: s.med_type,

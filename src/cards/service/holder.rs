@@ -24,7 +24,12 @@ impl Cards<'_> {
     /// A card presented at an institution: its holder and state (404 for an unknown card).
     pub async fn presented_card(&self, card_no: &CardNo) -> Result<(PersonNo, CardState)> {
         let mut conn = self.pool.acquire().await?;
-        let card = super::load(&mut conn, card_no).await?;
+        self.presented_card_on(&mut conn, card_no).await
+    }
+
+    /// The same on a connection the request already holds.
+    pub async fn presented_card_on(&self, conn: &mut PgConnection, card_no: &CardNo) -> Result<(PersonNo, CardState)> {
+        let card = super::load(conn, card_no).await?;
         Ok((card.person_no, card.state))
     }
 

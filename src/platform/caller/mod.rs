@@ -11,6 +11,12 @@ pub use own_view::OwnView;
 pub use principal::{Actor, ActorKind, PersonSession, Principal, StaffIdentity};
 pub use scopes::{ClientKind, Role, Scope};
 
+use sqlx::Postgres;
+use sqlx::pool::PoolConnection;
+
+use crate::platform::Core;
+use crate::platform::error::Result;
+
 /// The caller context, extracted once per request and passed down as one value: the principal
 /// (client, staff user, scopes) and the actor its changes are recorded as, with the request id.
 #[derive(Debug, Clone)]
@@ -43,5 +49,29 @@ impl std::ops::Deref for Caller {
 
     fn deref(&self) -> &Principal {
         &self.principal
+    }
+}
+
+/// A caller with the primary's connection its token was checked on, for a hot handler that goes
+/// on with plain statements on it: one pool checkout for the whole request instead of one per
+/// step (each costs a round trip when released). A handler that takes it must not ask the pool
+/// for another connection while it holds this one; it drops it first.
+#[derive(Debug)]
+pub struct Connected {
+    pub caller: Caller,
+    pub conn: PoolConnection<Postgres>,
+}
+
+impl Connected {
+    /// The connection a GET reads with: this one, or (dropping it) one on the replica when the
+    /// replica holds the caller's writes, as [`Core::reading`] decides.
+    pub async fn reading(self, core: &Core) -> Result<(Caller, PoolConnection<Postgres>)> {
+        match core.replica_for(&self.caller) {
+            Some(replica) => {
+                drop(self.conn);
+                Ok((self.caller, replica.pool().acquire().await?))
+            }
+            None => Ok((self.caller, self.conn)),
+        }
     }
 }

@@ -16,6 +16,18 @@ pub fn handle() -> PrometheusHandle {
         .clone()
 }
 
+/// Drains the histograms' samples into their summaries every few seconds: the recorder keeps
+/// every sample until then, so without this a long-running server's memory grows with its
+/// request count.
+pub async fn upkeep_forever() {
+    let handle = handle();
+    let mut ticker = tokio::time::interval(std::time::Duration::from_secs(5));
+    loop {
+        ticker.tick().await;
+        handle.run_upkeep();
+    }
+}
+
 /// Middleware: counts requests and times them, labelled by route template, never by raw path
 /// (which would carry person numbers).
 pub async fn track(request: Request, next: Next) -> Response {

@@ -74,7 +74,17 @@ impl Core {
         request: &IdempotentRequest,
     ) -> Result<Option<T>> {
         let mut conn = self.pool.acquire().await?;
-        let stored = store::find(&mut conn, &key_owner(principal), &request.key).await?;
+        self.finished_on(&mut conn, principal, request).await
+    }
+
+    /// The same on a connection the request already holds.
+    pub async fn finished_on<T: DeserializeOwned>(
+        &self,
+        conn: &mut PgConnection,
+        principal: &Principal,
+        request: &IdempotentRequest,
+    ) -> Result<Option<T>> {
+        let stored = store::find(conn, &key_owner(principal), &request.key).await?;
         match stored {
             Some(stored) if stored.request_hash == request.fingerprint => match stored.response_body {
                 Some(body) => Ok(Some(serde_json::from_value(body).map_err(anyhow::Error::from)?)),
