@@ -1,5 +1,6 @@
 //! Password hashing with argon2id, always off the async runtime (a hash costs tens of
-//! milliseconds and ~19 MiB by design), and at most [`AT_ONCE`] at a time: a burst of logins
+//! milliseconds and ~19 MiB by design), and at most one per core (up to [`AT_MOST`]) at a
+//! time, since more would only share the cores and add memory: a burst of logins
 //! queues for a while and is then answered 503, instead of taking unbounded memory and CPU.
 
 use std::time::Duration;
@@ -11,17 +12,21 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 
 use crate::platform::error::{Error, Result};
 
-/// How many hashes or verifications run at once.
-pub const AT_ONCE: usize = 4;
+/// The most hashes or verifications that run at once, whatever the number of cores.
+pub const AT_MOST: usize = 4;
 
 /// How long a hash waits for its turn before the request is answered 503.
 const MAX_WAIT: Duration = Duration::from_secs(10);
 
-static TURNS: Semaphore = Semaphore::const_new(AT_ONCE);
+static TURNS: std::sync::OnceLock<Semaphore> = std::sync::OnceLock::new();
 
 /// Waits for a turn to hash, or refuses with 503 when the queue is too long.
 async fn turn() -> Result<SemaphorePermit<'static>> {
-    match tokio::time::timeout(MAX_WAIT, TURNS.acquire()).await {
+    let turns = TURNS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        Semaphore::new(cores.clamp(1, AT_MOST))
+    });
+    match tokio::time::timeout(MAX_WAIT, turns.acquire()).await {
         Ok(Ok(permit)) => Ok(permit),
         _ => Err(Error::unavailable("service.unavailable", "too many password checks at once; retry shortly", 2)),
     }

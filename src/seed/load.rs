@@ -98,6 +98,9 @@ pub async fn seed(core: &Core, options: SeedOptions, progress: &mut (dyn FnMut(S
     let actor = Actor::system("seed");
     let mut tx = core.pool.begin().await?;
     if let Some(loaded) = loaded_data_set(&mut tx).await? {
+        // Ended here, not on drop: a dropped transaction is rolled back later, on the pooled
+        // connection, and its advisory lock would refuse the next seed as one in progress.
+        tx.rollback().await?;
         return same_data_set(loaded, &options);
     }
     let clients = setup::prepare(core, &actor).await?;

@@ -25,6 +25,7 @@ impl Contributions<'_> {
         let period = Month::of(today).to_string();
         let mut tx = self.pool.begin().await?;
         if !job_runs::try_lock(&mut tx, ASSESSMENT).await? || job_runs::has_run(&mut tx, ASSESSMENT, &period).await? {
+            tx.rollback().await?;
             return Ok(0);
         }
         let now = self.clock.now();
@@ -43,6 +44,7 @@ impl Contributions<'_> {
         let period = closed.to_string();
         let mut tx = self.pool.begin().await?;
         if !job_runs::try_lock(&mut tx, SWEEP).await? || job_runs::has_run(&mut tx, SWEEP, &period).await? {
+            tx.rollback().await?;
             return Ok(0);
         }
         let cutoff_day = closed.day(self.settings.contributions.cutoff_day);
