@@ -210,6 +210,34 @@ async fn two_months_paid_at_once_arrive_as_two_allocations() {
 }
 
 #[tokio::test]
+async fn a_batch_arrival_that_includes_an_arrived_payment_credits_its_months_once() {
+    let app = TestApp::spawn().await;
+    let actors = app.money_actors().await;
+    let person_no = app.enrolled_person_no(&actors.clerk).await;
+    let paid = app.pay(&actors.bank, &person_no, &["2026-11"], MONTHLY_DUE, "once").await;
+    let payment_id = paid.body["payment_id"].as_str().unwrap().to_owned();
+    app.arrive(&actors.tax, &payment_id, "once-a").await;
+
+    let id = medcard::domain::PaymentId(uuid::Uuid::parse_str(&payment_id).unwrap());
+    let actor = medcard::platform::caller::Actor::system("test");
+    let arrival = medcard::contributions::Arrival {
+        at: medcard::platform::clock::Clock::now(&app.clock),
+        kind: medcard::contributions::ArrivalKind::Automatic,
+        receipt_no: None,
+        actor: &actor,
+    };
+    let mut tx = app.pool.begin().await.unwrap();
+    let again = medcard::contributions::Contributions::new(&app.core).arrive_payments(&mut tx, &[id], &arrival).await;
+    tx.commit().await.unwrap();
+
+    let outcome = again.expect("arriving again is harmless");
+    assert_eq!((outcome.payments, outcome.allocations), (0, 0));
+    let entries = app.get(&person_path(&person_no, "/account/entries"), &actors.clerk).await.body;
+    assert_eq!(entries["items"].as_array().map(Vec::len), Some(1), "{entries}");
+    app.assert_ledger_reconciles().await;
+}
+
+#[tokio::test]
 async fn bad_payments_get_clear_answers_and_change_nothing() {
     let app = TestApp::spawn().await;
     let actors = app.money_actors().await;

@@ -24,6 +24,7 @@ use crate::platform::idempotency::{IdempotentRequest, Outcome};
 /// What a batch of arrivals did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ArrivalOutcome {
+    /// Payments that arrived (those already arrived are left as they were).
     pub payments: u64,
     pub allocations: u64,
     pub restored: u64,
@@ -124,15 +125,15 @@ impl Contributions<'_> {
         // The payers are locked first, as every status change locks its person first: an
         // arrival then never interleaves with a seal or a transfer out of the same person.
         store::lock_payers(conn, ids).await?;
-        let payments = store::mark_arrived(conn, ids, arrival).await?;
-        let due = store::allocations_due(conn, ids).await?;
+        let arrived = store::mark_arrived(conn, ids, arrival).await?;
+        let due = store::allocations_due(conn, &arrived).await?;
         let allocations = ledger::writer::post_batch(conn, &due, arrival.actor, arrival.at).await?.len() as u64;
         let reason = "every owed month has arrived";
         let change = system_change(InsuredStatus::Normal, self.clock.today(), reason, arrival.actor, arrival.at);
         let closed = self.closed_through(self.clock.today()).to_string();
         let settled = arrears::settled_payers(conn, ids, &closed).await?;
         let restored = persons::bulk_change(conn, &settled, &change).await?;
-        Ok(ArrivalOutcome { payments, allocations, restored })
+        Ok(ArrivalOutcome { payments: arrived.len() as u64, allocations, restored })
     }
 
     /// Manual arrival only after the payment has gone unarrived for more than the configured

@@ -65,31 +65,38 @@ pub struct Arrival<'a> {
     pub actor: &'a Actor,
 }
 
-/// Marks payments and their contributions arrived; returns how many payments arrived. Only
+/// Marks payments and their contributions arrived; returns the payments that arrived. Only
 /// payments still `paid` move, so repeating an arrival changes nothing.
-pub async fn mark_arrived(conn: &mut PgConnection, ids: &[PaymentId], arrival: &Arrival<'_>) -> sqlx::Result<u64> {
-    let done = sqlx::query(
+pub async fn mark_arrived(
+    conn: &mut PgConnection,
+    ids: &[PaymentId],
+    arrival: &Arrival<'_>,
+) -> sqlx::Result<Vec<PaymentId>> {
+    sqlx::query_scalar(
         "WITH arrived AS (
              UPDATE contribution_payments
                 SET state = 'arrived', arrived_at = $2, arrival_kind = $3, receipt_no = $4, arrived_by = $5
               WHERE payment_id = ANY($1) AND state = 'paid'
               RETURNING payment_id
+         ), periods AS (
+             UPDATE contributions c SET state = 'arrived', arrived_at = $2, arrival_kind = $3
+               FROM arrived WHERE c.payment_id = arrived.payment_id
          )
-         UPDATE contributions c SET state = 'arrived', arrived_at = $2, arrival_kind = $3
-           FROM arrived WHERE c.payment_id = arrived.payment_id",
+         SELECT payment_id FROM arrived",
     )
     .bind(ids)
     .bind(arrival.at)
     .bind(arrival.kind)
     .bind(arrival.receipt_no)
     .bind(&arrival.actor.id)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected())
+    .fetch_all(conn)
+    .await
 }
 
 /// What arrival of these payments credits: the allocation of every contribution they paid, for
-/// employees who are not sealed or transferred out, in person and period order.
+/// employees who are not sealed or transferred out, in person and period order. Pass only the
+/// payments that have just arrived ([`mark_arrived`]'s answer): a payment's months are credited
+/// once.
 pub async fn allocations_due(conn: &mut PgConnection, ids: &[PaymentId]) -> sqlx::Result<Vec<Movement>> {
     let rows: Vec<(PersonNo, String, PaymentId, Money)> = sqlx::query_as(
         "SELECT c.person_no, c.period, c.payment_id, c.allocation
