@@ -19,18 +19,24 @@ use sqlx::PgPool;
 use crate::helpers::fresh_database_url;
 
 /// One `medcard serve` process, stopped when dropped.
-struct Instance {
+pub(crate) struct Instance {
     child: Child,
-    base: String,
+    pub(crate) base: String,
     log: std::path::PathBuf,
 }
 
 impl Instance {
     async fn start(url: &str, name: &str) -> Self {
+        Self::start_with(url, name, &[]).await
+    }
+
+    /// An instance on `url` with more environment variables.
+    pub(crate) async fn start_with(url: &str, name: &str, env: &[(&str, &str)]) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let log = std::env::temp_dir().join(format!("medcard-instance-{name}-{port}.log"));
         let child = Command::new(env!("CARGO_BIN_EXE_medcard"))
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .envs(env.iter().copied())
             .env("DATABASE_URL", url)
             .env("MEDCARD_JOBS_INTERVAL_SECS", "1")
             .env("MEDCARD_LOG_FILTER", "warn,medcard::jobs=info")
@@ -58,7 +64,7 @@ impl Instance {
         (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 }

@@ -12,6 +12,7 @@ use medcard::platform::config::Settings;
 
 use crate::helpers::TestApp;
 use crate::helpers::replica::Replicated;
+use crate::instances::Instance;
 
 /// The state of the one card in a card list (`/v1/me/cards` or `/v1/persons/{no}/cards`).
 async fn card_state(app: &TestApp, uri: &str, token: &str) -> String {
@@ -144,4 +145,30 @@ async fn a_replica_trailing_past_the_lag_limit_sends_every_read_to_the_primary()
     assert_eq!(card_state(app, "/v1/me/cards", &session).await, "temporarily_lost", "read on the primary");
     replicated.resume_replay().await;
     replicated.caught_up().await;
+}
+
+#[tokio::test]
+async fn medcard_serve_reads_on_the_replica_database_read_url_names() {
+    let replicated = Replicated::start(Settings::defaults()).await;
+    let (client_id, secret) = replicated.app.register_client(ClientKind::Bank).await;
+    replicated.caught_up().await;
+    let (primary, standby) = replicated.urls();
+    let instance = Instance::start_with(&primary, "replica", &[("DATABASE_READ_URL", &standby)]).await;
+    let http = reqwest::Client::new();
+    let metrics =
+        || async { http.get(format!("{}/metrics", instance.base)).send().await.unwrap().text().await.unwrap() };
+    let started = Instant::now();
+    while !metrics().await.contains("database_replica_lag_bytes") {
+        assert!(started.elapsed() < Duration::from_secs(10), "the replica was never watched: {}", instance.log());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let form = [("grant_type", "client_credentials"), ("client_id", &client_id), ("client_secret", &secret)];
+    let token: serde_json::Value =
+        http.post(format!("{}/v1/oauth/token", instance.base)).form(&form).send().await.unwrap().json().await.unwrap();
+    let token = token["access_token"].as_str().expect("a client token").to_owned();
+
+    let card = http.get(format!("{}/v1/cards/A00000001", instance.base)).bearer_auth(&token).send().await.unwrap();
+
+    assert_eq!(card.status(), StatusCode::NOT_FOUND);
+    assert!(metrics().await.contains("database_reads_total{on=\"replica\"} 1"), "{}", metrics().await);
 }

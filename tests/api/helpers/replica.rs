@@ -21,7 +21,7 @@ pub struct Replicated {
     /// A superuser pool on the standby, to pause and resume its replay.
     standby: PgPool,
     // Dropped last: stopping them removes their folders.
-    _clusters: (Cluster, Cluster),
+    clusters: (Cluster, Cluster),
 }
 
 impl Replicated {
@@ -37,9 +37,19 @@ impl Replicated {
         let standby_pool = connect(&standby).await;
         let replica = ReadReplica::watch(pool.clone(), standby_pool.clone(), &settings.database);
         let app = TestApp::assemble(pool, settings, Some(replica.clone()));
-        let replicated = Self { app, replica, standby: standby_pool, _clusters: (primary, standby) };
+        let replicated = Self { app, replica, standby: standby_pool, clusters: (primary, standby) };
         replicated.caught_up().await;
         replicated
+    }
+
+    /// URLs of the primary's and the standby's database, for a `medcard serve` process.
+    pub fn urls(&self) -> (String, String) {
+        let url = |cluster: &Cluster| {
+            let options = cluster.connect_options(EMBEDDED_DATABASE);
+            let (user, host, port) = (options.get_username(), options.get_host(), options.get_port());
+            format!("postgres://{user}@{host}:{port}/{EMBEDDED_DATABASE}")
+        };
+        (url(&self.clusters.0), url(&self.clusters.1))
     }
 
     /// Stops the standby replaying: from now on it lags behind every write.
