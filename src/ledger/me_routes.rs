@@ -46,8 +46,8 @@ pub struct OwnEntryPage {
     )
 )]
 async fn own_account(State(state): State<AppState>, connected: Connected) -> Result<Json<OwnAccount>, Error> {
-    let (caller, mut conn) = connected.reading(&state.core).await?;
-    let view = OwnView::of(&caller, &state.core)?;
+    let view = OwnView::of(&connected.caller, &state.core)?;
+    let (_, mut conn) = connected.reading(&state.core).await?;
     let account = Ledger::new(&state.core).account_on(&mut conn, &view.person_no).await?.into();
     Ok(Json(OwnAccount { account, as_of: view.as_of }))
 }

@@ -34,7 +34,11 @@ pub struct CardRead {
 impl Settlements<'_> {
     /// Reads the holder of a presented certificate (institutions, terminals).
     pub async fn read_card(&self, caller: &Caller, certificate: Certificate) -> Result<CardRead> {
-        let (presented, conn) = certificate.resolve_on(self, caller, self.pool.acquire().await?).await?;
+        let (presented, conn) = match certificate {
+            // A voucher token's check takes a connection of its own: none is held for it.
+            token @ Certificate::EVoucher(_) => (token.resolve(self, caller).await?, None),
+            other => other.resolve_on(self, caller, self.pool.acquire().await?).await?,
+        };
         let card_state = presented.card_state;
         let mut conn = match conn {
             Some(conn) => conn,

@@ -26,7 +26,9 @@ use crate::platform::idempotency::{IdempotentRequest, Outcome};
 pub struct ArrivalOutcome {
     /// Payments that arrived (those already arrived are left as they were).
     pub payments: u64,
+    /// Allocations credited to personal accounts (one per paid month of an employee).
     pub allocations: u64,
+    /// Persons whose arrears ended with these arrivals.
     pub restored: u64,
 }
 

@@ -58,7 +58,9 @@ impl std::ops::Deref for Caller {
 /// for another connection while it holds this one; it drops it first.
 #[derive(Debug)]
 pub struct Connected {
+    /// The admitted caller, as the [`Caller`] extractor gives it.
     pub caller: Caller,
+    /// The primary connection the caller's token was checked on.
     pub conn: PoolConnection<Postgres>,
 }
 
