@@ -53,8 +53,8 @@ const COMMON: &[(&str, &str, Applies)] = &[
     ),
     (
         "422",
-        "A field breaks a rule (problem+json naming the field; `request.invalid_body`, `request.control_character`, `request.text_too_long`)",
-        Applies::WithBody,
+        "A field or query value breaks a rule (problem+json naming it; `request.invalid_body`, `request.control_character`, `request.text_too_long`)",
+        Applies::WithInput,
     ),
     ("413", "The body is larger than `server.max_body_bytes` (`request.body_too_large`)", Applies::WithBody),
     ("408", "The request took longer than `server.request_timeout_secs` (`http.timeout`)", Applies::All),
