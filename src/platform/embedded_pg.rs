@@ -51,11 +51,7 @@ impl Cluster {
     /// Starts the cluster in `dir` (initialising it the first time), or reuses one already
     /// running there.
     pub async fn start(dir: &Path, durability: Durability) -> anyhow::Result<Self> {
-        let bin_dir = locate_binaries()?;
-        let owner = ClusterOwner::detect()?;
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let dir = dir.canonicalize()?;
-        owner.take_ownership(&dir)?;
+        let (bin_dir, owner, dir) = prepare(dir)?;
         if !dir.join("data/PG_VERSION").exists() {
             initdb(&bin_dir, &dir, &owner).await?;
         }
@@ -74,11 +70,7 @@ impl Cluster {
     /// Starts a hot standby of this cluster in `dir`, streaming from it: a base backup
     /// (`pg_basebackup -R`) started throwaway, as tests of the read replica need.
     pub async fn start_standby(&self, dir: &Path) -> anyhow::Result<Self> {
-        let bin_dir = locate_binaries()?;
-        let owner = ClusterOwner::detect()?;
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let dir = dir.canonicalize()?;
-        owner.take_ownership(&dir)?;
+        let (bin_dir, owner, dir) = prepare(dir)?;
         let output = tokio::process::Command::from(owner.command(&bin_dir.join("pg_basebackup")))
             .arg("-D")
             .arg(dir.join("data"))
@@ -133,6 +125,16 @@ impl Cluster {
             tracing::warn!("the private PostgreSQL did not stop within 30 s");
         }
     }
+}
+
+/// The server binaries, the cluster's owner, and `dir` created, canonical and owned by it.
+fn prepare(dir: &Path) -> anyhow::Result<(PathBuf, ClusterOwner, PathBuf)> {
+    let bin_dir = locate_binaries()?;
+    let owner = ClusterOwner::detect()?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let dir = dir.canonicalize()?;
+    owner.take_ownership(&dir)?;
+    Ok((bin_dir, owner, dir))
 }
 
 fn options(port: u16) -> PgConnectOptions {

@@ -11,6 +11,7 @@ use medcard::platform::caller::{ClientKind, Role};
 use medcard::platform::config::Settings;
 
 use crate::helpers::TestApp;
+use crate::helpers::cards::Holder;
 use crate::helpers::replica::Replicated;
 use crate::instances::Instance;
 
@@ -21,13 +22,26 @@ async fn card_state(app: &TestApp, uri: &str, token: &str) -> String {
     listed.body["items"][0]["state"].as_str().unwrap_or_else(|| panic!("{uri}: {}", listed.text)).to_owned()
 }
 
+/// A clerk, the holder of an active card, and a WeChat client token the holder may bind on.
+struct Holding {
+    clerk: String,
+    holder: Holder,
+    card_no: String,
+    wechat: String,
+}
+
+async fn holding(app: &TestApp) -> Holding {
+    let clerk = app.staff_token(Role::Clerk).await;
+    let (holder, card_no) = app.active_holder_on_own_phone(&clerk).await;
+    let wechat = app.client_token(ClientKind::WechatOfficialAccount).await;
+    Holding { clerk, holder, card_no, wechat }
+}
+
 #[tokio::test]
 async fn a_caller_reads_its_own_write_while_the_replica_lags_and_others_read_the_replica() {
     let replicated = Replicated::start(Settings::defaults()).await;
     let app = &replicated.app;
-    let clerk = app.staff_token(Role::Clerk).await;
-    let (holder, card_no) = app.active_holder_on_own_phone(&clerk).await;
-    let wechat = app.client_token(ClientKind::WechatOfficialAccount).await;
+    let Holding { clerk, holder, card_no, wechat } = holding(app).await;
     let hall_view = format!("/v1/persons/{}/cards", holder.person_no);
     replicated.caught_up().await;
     replicated.pause_replay().await;
@@ -58,9 +72,7 @@ async fn a_caller_reads_its_own_write_while_the_replica_lags_and_others_read_the
 async fn every_get_served_by_the_replica_answers_there_without_writing() {
     let replicated = Replicated::start(Settings::defaults()).await;
     let app = &replicated.app;
-    let clerk = app.staff_token(Role::Clerk).await;
-    let (holder, card_no) = app.active_holder_on_own_phone(&clerk).await;
-    let wechat = app.client_token(ClientKind::WechatOfficialAccount).await;
+    let Holding { clerk, holder, card_no, wechat } = holding(app).await;
     let session = app.bound_session(&wechat, &holder, &card_no).await;
     replicated.caught_up().await;
     let person = format!("/v1/persons/{}", holder.person_no);
@@ -127,9 +139,7 @@ async fn a_replica_trailing_past_the_lag_limit_sends_every_read_to_the_primary()
     settings.database.read_max_lag_bytes = 0;
     let replicated = Replicated::start(settings).await;
     let app = &replicated.app;
-    let clerk = app.staff_token(Role::Clerk).await;
-    let (holder, card_no) = app.active_holder_on_own_phone(&clerk).await;
-    let wechat = app.client_token(ClientKind::WechatOfficialAccount).await;
+    let Holding { clerk, holder, card_no, wechat } = holding(app).await;
     let session = app.bound_session(&wechat, &holder, &card_no).await;
     replicated.caught_up().await;
     replicated.pause_replay().await;
