@@ -322,6 +322,11 @@ mod tests {
         let mut settings = Settings::defaults();
         settings.auth.argon2_memory_kib = 1;
         assert!(settings.validated().unwrap_err().contains("argon2"));
+        for poll_ms in [0, 60_001] {
+            let mut settings = Settings::defaults();
+            settings.database.read_poll_ms = poll_ms;
+            assert!(settings.validated().unwrap_err().contains("database.read_poll_ms"), "{poll_ms}");
+        }
         assert!(Settings::defaults().validated().is_ok());
     }
 
@@ -329,6 +334,8 @@ mod tests {
     fn debug_output_hides_the_database_url() {
         let mut settings = Settings::defaults();
         settings.database.url = Some(SecretString::from("postgres://u:hunter2@h/db"));
-        assert!(!format!("{settings:?}").contains("hunter2"));
+        settings.database.read_url = Some(SecretString::from("postgres://u:swordfish@replica/db"));
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("hunter2") && !shown.contains("swordfish"));
     }
 }
